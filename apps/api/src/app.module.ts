@@ -1,0 +1,81 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { APP_CONFIG, ConfigModule, type AppConfig } from '@switchyard/config';
+import { JobsModule } from '@switchyard/jobs';
+import { PersistenceModule } from '@switchyard/persistence';
+import { LoggerModule } from 'nestjs-pino';
+import { ClusterService } from './clusters/cluster.service';
+import { ClustersController } from './clusters/clusters.controller';
+import { ObjectService } from './clusters/object.service';
+import { ObjectsController } from './clusters/objects.controller';
+import { ClustersResolver } from './graphql/clusters.resolver';
+import { formatGraphqlError } from './graphql/graphql-errors';
+import { HealthController } from './health/health.controller';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+
+/** Query limits: deep or costly queries are refused before they run. */
+const armor = new ApolloArmor({
+  maxDepth: { n: 10 },
+  costLimit: { maxCost: 1000 },
+  maxAliases: { n: 20 },
+  maxDirectives: { n: 20 },
+  maxTokens: { n: 5000 },
+});
+
+@Module({})
+export class AppModule implements NestModule {
+  static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
+    const protection = armor.protect();
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(overrides),
+        LoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
+            pinoHttp: {
+              level: config.logLevel,
+              autoLogging: { ignore: (req) => req.url?.startsWith('/health') === true || req.url === '/metrics' },
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+            },
+          }),
+        }),
+        PersistenceModule,
+        JobsModule,
+        TerminusModule,
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          // Apollo's CommonJS and ESM typings differ only nominally; the objects are the same at run time.
+          plugins: [ApolloServerPluginLandingPageDisabled(), ...protection.plugins] as unknown as ApolloDriverConfig['plugins'],
+          validationRules: protection.validationRules,
+          formatError: formatGraphqlError,
+        }),
+      ],
+      controllers: [ClustersController, ObjectsController, HealthController, MetricsController],
+      providers: [
+        ClusterService,
+        ObjectService,
+        ClustersResolver,
+        MetricsService,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

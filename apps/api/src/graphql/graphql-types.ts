@@ -1,0 +1,116 @@
+import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
+
+export enum ManifestFormat {
+  YAML = 'yaml',
+  JSON = 'json',
+}
+registerEnumType(ManifestFormat, { name: 'ManifestFormat' });
+
+export enum FieldValidationMode {
+  Strict = 'Strict',
+  Warn = 'Warn',
+}
+registerEnumType(FieldValidationMode, {
+  name: 'FieldValidation',
+  description: 'Strict rejects every invalid field; Warn accepts what the network model can read and reports it',
+});
+
+@ObjectType('Cluster')
+export class ClusterType {
+  @Field() name!: string;
+  @Field() podCidr!: string;
+  @Field() serviceCidr!: string;
+  @Field() clusterDomain!: string;
+  @Field() cni!: string;
+  @Field() kubeProxyMode!: string;
+  @Field() nodePortRange!: string;
+  @Field(() => Int, { description: 'Advanced by every change to the cluster' }) revision!: number;
+  @Field(() => Int, { description: 'The revision the latest computed snapshot reflects' }) computedRevision!: number;
+  @Field({ description: 'pending | computing | ready | failed' }) computeState!: string;
+  @Field(() => String, { nullable: true, description: 'Why the last computation failed' }) computeError!: string | null;
+  @Field() createdAt!: string;
+  @Field() updatedAt!: string;
+}
+
+@ObjectType('KubeObject')
+export class KubeObjectType {
+  @Field() apiVersion!: string;
+  @Field() kind!: string;
+  @Field({ nullable: true }) namespace?: string;
+  @Field() name!: string;
+  @Field() uid!: string;
+  @Field() resourceVersion!: string;
+  @Field(() => Int) generation!: number;
+  @Field() creationTimestamp!: string;
+  @Field(() => GraphQLJSONObject) labels!: Record<string, string>;
+  @Field(() => GraphQLJSONObject) annotations!: Record<string, string>;
+  @Field(() => GraphQLJSON, { nullable: true }) spec?: unknown;
+  @Field(() => GraphQLJSON, { nullable: true }) status?: unknown;
+  @Field(() => GraphQLJSONObject, { description: 'The whole object as REST shows it' }) manifest!: object;
+}
+
+@ObjectType('ObjectPage')
+export class ObjectPageType {
+  @Field(() => Int, { description: 'The revision every page of this list reads' }) revision!: number;
+  @Field(() => [KubeObjectType]) items!: KubeObjectType[];
+  @Field({ nullable: true, description: 'Pass back to read the next page' }) continue?: string;
+}
+
+@ObjectType('ApplyResult')
+export class ApplyResultType {
+  @Field() apiVersion!: string;
+  @Field() kind!: string;
+  @Field({ nullable: true }) namespace?: string;
+  @Field() name!: string;
+  @Field({ description: 'created | configured | unchanged' }) action!: string;
+  @Field({ nullable: true, description: 'A namespace created because objects used it' }) implied?: boolean;
+  @Field(() => [String], { nullable: true }) warnings?: string[];
+}
+
+@ObjectType('ApplyOutcome')
+export class ApplyOutcomeType {
+  @Field(() => Int) revision!: number;
+  @Field() dryRun!: boolean;
+  @Field(() => [ApplyResultType]) results!: ApplyResultType[];
+}
+
+@ObjectType('ObjectRef')
+export class ObjectRefType {
+  @Field() kind!: string;
+  @Field({ nullable: true }) namespace?: string;
+  @Field() name!: string;
+}
+
+@ObjectType('DeleteOutcome')
+export class DeleteOutcomeType {
+  @Field(() => Int) revision!: number;
+  @Field(() => [ObjectRefType]) deleted!: ObjectRefType[];
+}
+
+@ObjectType('RevisionChange')
+export class RevisionChangeType extends ObjectRefType {
+  @Field({ description: 'ADDED | MODIFIED | DELETED' }) type!: string;
+}
+
+@ObjectType('Revision')
+export class RevisionType {
+  @Field(() => Int) revision!: number;
+  @Field() operation!: string;
+  @Field() createdAt!: string;
+  @Field(() => Int) added!: number;
+  @Field(() => Int) modified!: number;
+  @Field(() => Int) deleted!: number;
+  @Field(() => [RevisionChangeType]) changes!: RevisionChangeType[];
+}
+
+@InputType('ClusterInput')
+export class ClusterInput {
+  @Field({ nullable: true }) name?: string;
+  @Field({ nullable: true }) podCidr?: string;
+  @Field({ nullable: true }) serviceCidr?: string;
+  @Field({ nullable: true }) clusterDomain?: string;
+  @Field({ nullable: true }) cni?: string;
+  @Field({ nullable: true }) kubeProxyMode?: string;
+  @Field({ nullable: true }) nodePortRange?: string;
+}

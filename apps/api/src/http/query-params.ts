@@ -1,0 +1,17 @@
+import { DomainError, formatFieldPath, type FieldError } from '@switchyard/engine';
+import type { z } from 'zod';
+
+/** Validates query parameters; a rejection names the parameter at fault. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const parsed = schema.safeParse(query ?? {});
+  if (parsed.success) return parsed.data;
+  throw new DomainError(
+    'INVALID',
+    'invalid query parameters',
+    parsed.error.issues.flatMap((issue): FieldError[] =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ path: key, reason: 'FieldValueUnknown', message: `unknown query parameter "${key}"` }))
+        : [{ path: formatFieldPath(issue.path as (string | number)[]), reason: 'FieldValueInvalid', message: issue.message }],
+    ),
+  );
+}

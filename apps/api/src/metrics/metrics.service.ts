@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { JobQueue } from '@switchyard/jobs';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus metrics of one API process: HTTP latency, queue depth, and Node's own. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(jobs: JobQueue) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
+    this.httpDuration = new Histogram({
+      name: 'switchyard_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'switchyard_queue_jobs',
+      help: 'Jobs per queue and state, read from Redis at scrape time',
+      labelNames: ['queue', 'state'],
+      registers: [this.registry],
+      async collect() {
+        const depth = await jobs.depth();
+        for (const [queue, states] of Object.entries(depth)) {
+          for (const [state, count] of Object.entries(states)) this.set({ queue, state }, count);
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { WorkerModule } from './worker.module';
+
+async function main(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  // SIGTERM/SIGINT close the BullMQ workers: the active job finishes or is retried elsewhere.
+  app.enableShutdownHooks();
+  // Closing a BullMQ worker can hang while Redis is unreachable: never outlive a stop request by long.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), 15_000).unref());
+  }
+  await app.init();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

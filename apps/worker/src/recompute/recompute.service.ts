@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { computeClusterModel } from '@switchyard/engine';
+import { ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
+
+/**
+ * Level-triggered recomputation: whatever the job says, read the cluster's latest revision,
+ * compute from the objects as they stood at that revision, and store the result with that
+ * revision in one transaction. Running it twice, late, or after a crash converges to the same
+ * snapshot; an older computation never replaces a newer one.
+ */
+@Injectable()
+export class RecomputeService {
+  private readonly logger = new Logger(RecomputeService.name);
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly objects: ObjectStore,
+  ) {}
+
+  async recompute(clusterId: string): Promise<{ revision: number } | { skipped: string }> {
+    const cluster = await this.prisma.cluster.findUnique({ where: { id: clusterId } });
+    if (!cluster) return { skipped: 'cluster deleted' };
+    if (cluster.computedRevision >= cluster.revision && cluster.computeState === 'ready') {
+      return { skipped: `revision ${cluster.revision} already computed` };
+    }
+    const revision = cluster.revision;
+    await this.prisma.cluster.updateMany({ where: { id: clusterId }, data: { computeState: 'computing', computeError: null } });
+    const started = performance.now();
+    try {
+      const objects = await this.objects.snapshotAt(clusterId, revision);
+      const model = computeClusterModel(objects, settingsOf(cluster));
+      const durationMs = Math.round(performance.now() - started);
+      const stored = await this.prisma.$transaction(async (tx) => {
+        // Lock the row so a concurrent writer of a newer snapshot is ordered against us.
+        const [current] = await tx.$queryRaw<{ revision: number; computedRevision: number }[]>`
+          SELECT revision, "computedRevision" FROM "Cluster" WHERE id = ${clusterId}::uuid FOR UPDATE`;
+        if (!current || current.computedRevision > revision) return false;
+        const data = model as unknown as object;
+        await tx.clusterSnapshot.upsert({
+          where: { clusterId },
+          create: { clusterId, revision, durationMs, data },
+          update: { revision, durationMs, data, computedAt: new Date() },
+        });
+        await tx.cluster.update({
+          where: { id: clusterId },
+          data: {
+            computedRevision: revision,
+            computeState: current.revision === revision ? 'ready' : 'pending',
+            computeError: null,
+          },
+        });
+        return true;
+      });
+      this.logger.log(`cluster ${cluster.name}: revision ${revision} computed in ${durationMs} ms${stored ? '' : ' (newer already stored)'}`);
+      return { revision };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.prisma.cluster.updateMany({ where: { id: clusterId }, data: { computeState: 'failed', computeError: message } });
+      throw error;
+    }
+  }
+}

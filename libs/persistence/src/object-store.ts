@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  impliedNamespaces,
+  planApply,
+  type ApplyAction,
+  type ManifestObject,
+  type StoredObjectLike,
+} from '@switchyard/engine';
+import { Prisma, type ClusterObject } from './generated/prisma/client';
+import { PrismaService } from './prisma.service';
+import { ClusterStore, lockCluster, settingsOf } from './cluster-store';
+import { decodeCursor, encodeCursor, filterConditions, type ObjectFilter, type PageCursor } from './object-query';
+import { objectKey, toObjectView, type ObjectView } from './stored-object';
+import { WRITE_TRANSACTION, type Tx } from './transaction';
+
+export interface ApplyResult {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  action: ApplyAction;
+  /** Namespaces created because objects used them without declaring them. */
+  implied?: boolean;
+  warnings?: string[];
+}
+
+export interface ApplyOutcome {
+  /** The cluster's revision after the write (the current one when nothing changed or on dry run). */
+  revision: number;
+  dryRun: boolean;
+  /** Whether the write advanced the revision. */
+  changed: boolean;
+  results: ApplyResult[];
+}
+
+export interface ObjectPage {
+  revision: number;
+  items: ObjectView[];
+  continue?: string;
+}
+
+export interface DeleteOutcome {
+  revision: number;
+  deleted: { kind: string; namespace?: string; name: string }[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_PAGE = 1000;
+
+function toStoredLike(row: ClusterObject): StoredObjectLike {
+  return {
+    apiVersion: row.apiVersion,
+    kind: row.kind,
+    namespace: row.namespace,
+    name: row.name,
+    uid: row.uid,
+    labels: row.labels as Record<string, string>,
+    annotations: row.annotations as Record<string, string>,
+    spec: row.spec ?? undefined,
+    status: row.status ?? undefined,
+    data: (row.data as Record<string, unknown> | null) ?? undefined,
+    resourceVersion: row.resourceVersion,
+    generation: row.generation,
+  };
+}
+
+/** Validation warnings (accepted with fieldValidation=Warn) and plan warnings, as readable lines. */
+function warningsOf(planWarnings: readonly string[], object: ManifestObject): { warnings?: string[] } {
+  const lines = [
+    ...(object.warnings ?? []).map((w) => `${w.path ? `${w.path}: ` : ''}${w.message}${w.line ? ` (line ${w.line})` : ''}`),
+    ...planWarnings,
+  ];
+  return lines.length ? { warnings: lines } : {};
+}
+
+const json = (value: unknown) => (value === undefined || value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+function namespaceObject(name: string): ManifestObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    namespace: '',
+    name,
+    labels: { 'kubernetes.io/metadata.name': name },
+    annotations: {},
+    document: -1,
+    path: '',
+  };
+}
+
+/** Cluster objects: kubectl-like apply and delete, reads of the present and of any past revision. */
+@Injectable()
+export class ObjectStore {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly clusters: ClusterStore,
+  ) {}
+
+  async apply(clusterName: string, objects: ManifestObject[], options: { dryRun: boolean }): Promise<ApplyOutcome> {
+    return this.prisma.$transaction(async (tx) => {
+      const cluster = await lockCluster(tx, clusterName);
+      const existing = await this.findExisting(tx, cluster.id, objects);
+      const missingNamespaces = await this.missingNamespaces(tx, cluster.id, objects);
+      const incoming = [...missingNamespaces.map(namespaceObject), ...objects];
+      const plan = planApply(incoming, new Map([...existing].map(([key, row]) => [key, toStoredLike(row)])), {
+        clusterRevision: cluster.revision,
+      });
+      if (plan.conflicts.length > 0) {
+        throw new DomainError(
+          'CONFLICT',
+          'the object has been modified; apply your changes to the latest version and try again',
+          plan.conflicts.map((conflict) => ({
+            document: conflict.object.document,
+            path: conflict.object.path ? `${conflict.object.path}.${conflict.path}` : conflict.path,
+            reason: 'Conflict' as const,
+            message: conflict.message,
+          })),
+        );
+      }
+      const results: ApplyResult[] = plan.entries.map((entry) => ({
+        apiVersion: entry.object.apiVersion,
+        kind: entry.object.kind,
+        ...(entry.object.namespace ? { namespace: entry.object.namespace } : {}),
+        name: entry.object.name,
+        action: entry.action,
+        ...(entry.object.document === -1 ? { implied: true } : {}),
+        ...warningsOf(entry.warnings, entry.object),
+      }));
+      const writes = plan.entries.filter((entry) => entry.action !== 'unchanged');
+      if (options.dryRun || writes.length === 0) {
+        return { revision: cluster.revision, dryRun: options.dryRun, changed: false, results };
+      }
+      const revision = cluster.revision + 1;
+      let added = 0;
+      const changes: Prisma.ObjectChangeCreateManyInput[] = [];
+      const creates: Prisma.ClusterObjectCreateManyInput[] = [];
+      for (const entry of writes) {
+        const o = entry.object;
+        const stored = existing.get(objectKey(o.kind, o.namespace, o.name));
+        const columns = {
+          apiVersion: o.apiVersion,
+          labels: o.labels,
+          annotations: o.annotations,
+          ownerReferences: json(o.ownerReferences),
+          spec: json(o.spec),
+          status: json(o.status),
+          data: json(o.data),
+          resourceVersion: revision,
+          generation: entry.generation,
+        };
+        const uid = stored?.uid ?? (o.uid && UUID.test(o.uid) ? o.uid : randomUUID());
+        if (entry.action === 'created') {
+          added++;
+          creates.push({
+            clusterId: cluster.id,
+            kind: o.kind,
+            namespace: o.namespace,
+            name: o.name,
+            uid,
+            createdRevision: revision,
+            ...columns,
+          });
+        } else {
+          await tx.clusterObject.update({
+            where: { clusterId_kind_namespace_name: { clusterId: cluster.id, kind: o.kind, namespace: o.namespace, name: o.name } },
+            data: columns,
+          });
+        }
+        const view = toObjectView({
+          ...columns,
+          kind: o.kind,
+          namespace: o.namespace,
+          name: o.name,
+          uid,
+          ownerReferences: (o.ownerReferences as Prisma.JsonValue | undefined) ?? null,
+          spec: o.spec ?? null,
+          status: o.status ?? null,
+          data: (o.data as Prisma.JsonValue) ?? null,
+          creationTimestamp: stored?.creationTimestamp ?? new Date(),
+        });
+        changes.push({
+          clusterId: cluster.id,
+          revision,
+          kind: o.kind,
+          namespace: o.namespace,
+          name: o.name,
+          type: entry.action === 'created' ? 'ADDED' : 'MODIFIED',
+          object: view as unknown as Prisma.InputJsonValue,
+        });
+      }
+      if (creates.length) await tx.clusterObject.createMany({ data: creates });
+      await this.recordRevision(tx, cluster.id, revision, 'apply', { added, modified: writes.length - added, deleted: 0 }, changes);
+      return { revision, dryRun: false, changed: true, results };
+    }, WRITE_TRANSACTION);
+  }
+
+  /** Deletes one object; deleting a Namespace deletes everything in it too, as the API server does. */
+  async delete(clusterName: string, kind: string, namespace: string, name: string): Promise<DeleteOutcome> {
+    return this.prisma.$transaction(async (tx) => {
+      const cluster = await lockCluster(tx, clusterName);
+      const target = await tx.clusterObject.findUnique({
+        where: { clusterId_kind_namespace_name: { clusterId: cluster.id, kind, namespace, name } },
+      });
+      if (!target) {
+        const where = namespace ? `${kind} "${name}" in namespace "${namespace}"` : `${kind} "${name}"`;
+        throw new DomainError('NOT_FOUND', `${where} not found`, [
+          { path: 'name', reason: 'NotFound', message: `${where} does not exist in cluster "${clusterName}"` },
+        ]);
+      }
+      const victims = [target];
+      if (kind === 'Namespace') {
+        victims.push(...(await tx.clusterObject.findMany({ where: { clusterId: cluster.id, namespace: name } })));
+      }
+      const revision = cluster.revision + 1;
+      await tx.clusterObject.deleteMany({ where: { id: { in: victims.map((v) => v.id) } } });
+      const changes = victims.map((v) => ({
+        clusterId: cluster.id,
+        revision,
+        kind: v.kind,
+        namespace: v.namespace,
+        name: v.name,
+        type: 'DELETED' as const,
+        object: Prisma.DbNull,
+      }));
+      await this.recordRevision(tx, cluster.id, revision, 'delete', { added: 0, modified: 0, deleted: victims.length }, changes);
+      return {
+        revision,
+        deleted: victims.map((v) => ({ kind: v.kind, ...(v.namespace ? { namespace: v.namespace } : {}), name: v.name })),
+      };
+    }, WRITE_TRANSACTION);
+  }
+
+  async get(clusterName: string, kind: string, namespace: string, name: string): Promise<ObjectView> {
+    const cluster = await this.clusters.find(clusterName);
+    const row = await this.prisma.clusterObject.findUnique({
+      where: { clusterId_kind_namespace_name: { clusterId: cluster.id, kind, namespace, name } },
+    });
+    if (!row) {
+      const where = namespace ? `${kind} "${name}" in namespace "${namespace}"` : `${kind} "${name}"`;
+      throw new DomainError('NOT_FOUND', `${where} not found`, [
+        { path: 'name', reason: 'NotFound', message: `${where} does not exist in cluster "${clusterName}"` },
+      ]);
+    }
+    return toObjectView(row);
+  }
+
+  /**
+   * Lists objects, ordered by (kind, namespace, name). The first page reads the latest revision
+   * (or `revision` when asked); continuation tokens keep every later page at that same revision,
+   * read back from the change log when the cluster has moved on.
+   */
+  async list(
+    clusterName: string,
+    filter: ObjectFilter,
+    page: { limit?: number; continue?: string; revision?: number } = {},
+  ): Promise<ObjectPage> {
+    const cluster = await this.clusters.find(clusterName);
+    let after: PageCursor | undefined;
+    if (page.continue) {
+      after = decodeCursor(page.continue);
+      if (!after) {
+        throw new DomainError('INVALID', 'invalid continue token', [
+          { path: 'continue', reason: 'FieldValueInvalid', message: 'the continue token is malformed' },
+        ]);
+      }
+    }
+    const revision = after?.revision ?? page.revision ?? cluster.revision;
+    if (revision > cluster.revision || revision < 1) {
+      throw new DomainError('INVALID', `revision ${revision} does not exist`, [
+        { path: 'revision', reason: 'FieldValueInvalid', message: `revision must be between 1 and ${cluster.revision}` },
+      ]);
+    }
+    const limit = Math.min(page.limit ?? MAX_PAGE, MAX_PAGE);
+    const where = filterConditions(filter, after);
+    let items: ObjectView[];
+    if (revision === cluster.revision) {
+      const rows = await this.prisma.$queryRaw<ClusterObject[]>`
+        SELECT * FROM "ClusterObject" WHERE "clusterId" = ${cluster.id}::uuid AND ${where}
+        ORDER BY kind, namespace, name LIMIT ${limit + 1}`;
+      items = rows.map(toObjectView);
+    } else {
+      items = await this.listAtRevision(cluster.id, revision, where, limit + 1);
+    }
+    const more = items.length > limit;
+    if (more) items = items.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      revision,
+      items,
+      ...(more && last
+        ? {
+            continue: encodeCursor({
+              revision,
+              kind: last.kind,
+              namespace: last.metadata.namespace ?? '',
+              name: last.metadata.name,
+            }),
+          }
+        : {}),
+    };
+  }
+
+  /** Every object of the cluster as it stood at `revision` (the whole history stays readable). */
+  async snapshotAt(clusterId: string, revision: number): Promise<ObjectView[]> {
+    return this.listAtRevision(clusterId, revision, Prisma.sql`TRUE`, Number.MAX_SAFE_INTEGER);
+  }
+
+  private async listAtRevision(clusterId: string, revision: number, where: Prisma.Sql, limit: number): Promise<ObjectView[]> {
+    const rows = await this.prisma.$queryRaw<{ object: ObjectView }[]>`
+      SELECT object FROM (
+        SELECT DISTINCT ON (kind, namespace, name) kind, namespace, name, type, object,
+               COALESCE(object -> 'metadata' -> 'labels', '{}'::jsonb) AS labels
+        FROM "ObjectChange"
+        WHERE "clusterId" = ${clusterId}::uuid AND revision <= ${revision}
+        ORDER BY kind, namespace, name, revision DESC
+      ) latest
+      WHERE type <> 'DELETED' AND ${where}
+      ORDER BY kind, namespace, name LIMIT ${Math.min(limit, 2 ** 31 - 1)}`;
+    return rows.map((row) => row.object);
+  }
+
+  private async findExisting(tx: Tx, clusterId: string, objects: ManifestObject[]): Promise<Map<string, ClusterObject>> {
+    const keys = objects.map((o) => [o.kind, o.namespace, o.name] as const);
+    const rows = keys.length
+      ? await tx.$queryRaw<ClusterObject[]>`
+          SELECT o.* FROM "ClusterObject" o
+          JOIN unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[], ${keys.map((k) => k[2])}::text[])
+            AS k(kind, namespace, name)
+            ON o.kind = k.kind AND o.namespace = k.namespace AND o.name = k.name
+          WHERE o."clusterId" = ${clusterId}::uuid`
+      : [];
+    return new Map(rows.map((row) => [objectKey(row.kind, row.namespace, row.name), row]));
+  }
+
+  private async missingNamespaces(tx: Tx, clusterId: string, objects: ManifestObject[]): Promise<string[]> {
+    const implied = impliedNamespaces(objects);
+    if (implied.length === 0) return [];
+    const present = await tx.clusterObject.findMany({
+      where: { clusterId, kind: 'Namespace', namespace: '', name: { in: implied } },
+      select: { name: true },
+    });
+    const known = new Set(present.map((p) => p.name));
+    return implied.filter((ns) => !known.has(ns));
+  }
+
+  private async recordRevision(
+    tx: Tx,
+    clusterId: string,
+    revision: number,
+    operation: string,
+    counts: { added: number; modified: number; deleted: number },
+    changes: Prisma.ObjectChangeCreateManyInput[],
+  ): Promise<void> {
+    const cluster = await tx.cluster.update({ where: { id: clusterId }, data: { revision } });
+    await tx.revision.create({
+      data: { clusterId, revision, operation, settings: settingsOf(cluster) as object, ...counts },
+    });
+    if (changes.length) await tx.objectChange.createMany({ data: changes });
+  }
+}

@@ -1,0 +1,69 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { JobQueue, QueueName } from '@switchyard/jobs';
+import { PrismaService } from '@switchyard/persistence';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
+import { eventually, startWorker } from './support/worker-under-test';
+
+const DEPLOYMENT = (replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: nginx, ports: [{ name: http, containerPort: 80 }] }] }
+`;
+
+describe('every change is recomputed by the worker', () => {
+  let api: ApiUnderTest;
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    api = await startApi();
+    worker = await startWorker();
+  });
+  afterAll(async () => {
+    await worker.close();
+    await api.close();
+  });
+
+  const clusterState = async (name: string) => (await api.http.get(`/api/v1/clusters/${name}`).expect(200)).body;
+
+  it('computes the snapshot of the latest revision and marks the cluster ready', async () => {
+    const name = uniqueClusterName('compute');
+    await api.http.post('/api/v1/clusters').send({ name }).expect(201);
+    const applied = await api.http.post(`/api/v1/clusters/${name}/apply`).set('Content-Type', 'application/yaml').send(DEPLOYMENT(3)).expect(200);
+    const ready = await eventually(() => clusterState(name), (c) => c.computeState === 'ready' && c.computedRevision === applied.body.revision);
+    expect(ready.computeError).toBeNull();
+    const prisma = api.app.get(PrismaService);
+    const cluster = await prisma.cluster.findUniqueOrThrow({ where: { name }, include: { snapshot: true } });
+    const pods = (cluster.snapshot!.data as { pods: Array<{ owner: { kind: string; name: string }; ips: string[] }> }).pods;
+    expect(pods).toHaveLength(3);
+    expect(pods.every((p) => p.owner.kind === 'Deployment' && p.owner.name === 'web' && p.ips[0]!.startsWith('10.244.'))).toBe(true);
+  });
+
+  it('a burst of changes gives few computations, ending at the latest revision', async () => {
+    const name = uniqueClusterName('burst');
+    await api.http.post('/api/v1/clusters').send({ name }).expect(201);
+    const responses = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        api.http.post(`/api/v1/clusters/${name}/apply`).set('Content-Type', 'application/yaml').send(DEPLOYMENT(i + 1)).expect(200),
+      ),
+    );
+    const last = Math.max(...responses.map((r) => r.body.revision));
+    const stored = await api.http.get(`/api/v1/clusters/${name}/objects/deploy/shop/web`).expect(200);
+    const state = await eventually(() => clusterState(name), (c) => c.computeState === 'ready' && c.computedRevision === last);
+    expect(state.revision).toBe(last);
+    const prisma = api.app.get(PrismaService);
+    const snapshot = await prisma.clusterSnapshot.findFirstOrThrow({ where: { cluster: { name } } });
+    // The snapshot reflects the last write that landed, whichever of the concurrent ones it was.
+    expect((snapshot.data as { pods: unknown[] }).pods).toHaveLength(stored.body.spec.replicas);
+    const { id } = await prisma.cluster.findUniqueOrThrow({ where: { name } });
+    const completed = await api.app.get(JobQueue).queue(QueueName.ClusterCompute).getCompleted(0, 500);
+    const computations = completed.filter((job) => job.data.clusterId === id && 'revision' in (job.returnvalue ?? {}));
+    // 26 changes (create + 25 applies); deduplication keeps at most one waiting job per cluster.
+    expect(computations.length).toBeGreaterThan(0);
+    expect(computations.length).toBeLessThanOrEqual(13);
+  });
+});
