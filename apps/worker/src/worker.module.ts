@@ -1,16 +1,13 @@
-import { BullModule } from '@nestjs/bullmq';
-import { type DynamicModule, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@switchyard/config';
-import { assertOneHandlerPerJob, createRedisConnection, JobsModule, QueueName } from '@switchyard/jobs';
+import { JobsModule } from '@switchyard/jobs';
 import { PersistenceModule } from '@switchyard/persistence';
 import { LoggerModule } from 'nestjs-pino';
-import { RecomputeProcessor } from './recompute/recompute.processor';
+import { QueueWorkers } from './queue-workers';
 import { RecomputeService } from './recompute/recompute.service';
 
-const PROCESSORS = [RecomputeProcessor];
-
 @Module({})
-export class WorkerModule implements OnApplicationBootstrap {
+export class WorkerModule {
   static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
     return {
       module: WorkerModule,
@@ -22,20 +19,8 @@ export class WorkerModule implements OnApplicationBootstrap {
         }),
         PersistenceModule,
         JobsModule,
-        BullModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: AppConfig) => ({
-            connection: createRedisConnection(config.redisUrl, 'switchyard-worker'),
-            prefix: config.queuePrefix,
-          }),
-        }),
-        BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],
-      providers: [RecomputeService, ...PROCESSORS],
+      providers: [RecomputeService, QueueWorkers],
     };
-  }
-
-  onApplicationBootstrap(): void {
-    assertOneHandlerPerJob(PROCESSORS.flatMap((processor) => [...processor.handles]));
   }
 }

@@ -12,6 +12,10 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Upper bound of a `consistent=true` wait for the snapshot to catch up, in ms. */
   CONSISTENT_READ_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  /** How long a worker holds a job before others may take it over (a crashed worker's job returns after this). */
+  JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** Fault injection for crash tests: pause between computing and storing a snapshot. Keep 0 in production. */
+  RECOMPUTE_PAUSE_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 export interface AppConfig {
@@ -23,6 +27,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   consistentReadTimeoutMs: number;
+  jobLockDurationMs: number;
+  recomputePauseMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -53,5 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: toBytes(e.BODY_LIMIT),
     logLevel: e.LOG_LEVEL,
     consistentReadTimeoutMs: e.CONSISTENT_READ_TIMEOUT_MS,
+    jobLockDurationMs: e.JOB_LOCK_DURATION_MS,
+    recomputePauseMs: e.RECOMPUTE_PAUSE_MS,
   };
 }

@@ -13,7 +13,8 @@ export enum JobName {
 }
 
 export interface JobPayloads {
-  [JobName.RecomputeCluster]: { clusterId: string };
+  /** `force` recomputes even when the snapshot is current (an operator's explicit request). */
+  [JobName.RecomputeCluster]: { clusterId: string; force?: boolean };
 }
 
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {

@@ -39,8 +39,9 @@ export class ClusterService {
   }
 
   /** Every change to a cluster asks the worker to bring its derived state up to date. */
-  async recompute(name: string): Promise<void> {
+  async recompute(name: string, options: { force?: boolean } = {}): Promise<ClusterView> {
     const cluster = await this.clusters.find(name);
-    await this.jobs.enqueue(JobName.RecomputeCluster, { clusterId: cluster.id });
+    await this.jobs.enqueue(JobName.RecomputeCluster, { clusterId: cluster.id, ...(options.force ? { force: true } : {}) });
+    return this.clusters.get(name);
   }
 }

@@ -48,6 +48,13 @@ export class ClustersController {
     return this.clusters.update(cluster, body);
   }
 
+  @Post(':cluster/recompute')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Force a recomputation of the cluster (answers at once; watch computeState)' })
+  recompute(@Param('cluster') cluster: string) {
+    return this.clusters.recompute(cluster, { force: true });
+  }
+
   @Delete(':cluster')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a cluster with all its objects and history' })

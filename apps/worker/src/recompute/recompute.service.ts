@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@switchyard/config';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { computeClusterModel } from '@switchyard/engine';
 import { ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
 
@@ -15,12 +17,13 @@ export class RecomputeService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly objects: ObjectStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async recompute(clusterId: string): Promise<{ revision: number } | { skipped: string }> {
+  async recompute(clusterId: string, options: { force?: boolean } = {}): Promise<{ revision: number } | { skipped: string }> {
     const cluster = await this.prisma.cluster.findUnique({ where: { id: clusterId } });
     if (!cluster) return { skipped: 'cluster deleted' };
-    if (cluster.computedRevision >= cluster.revision && cluster.computeState === 'ready') {
+    if (!options.force && cluster.computedRevision >= cluster.revision && cluster.computeState === 'ready') {
       return { skipped: `revision ${cluster.revision} already computed` };
     }
     const revision = cluster.revision;
@@ -30,6 +33,7 @@ export class RecomputeService {
       const objects = await this.objects.snapshotAt(clusterId, revision);
       const model = computeClusterModel(objects, settingsOf(cluster));
       const durationMs = Math.round(performance.now() - started);
+      if (this.config.recomputePauseMs > 0) await sleep(this.config.recomputePauseMs);
       const stored = await this.prisma.$transaction(async (tx) => {
         // Lock the row so a concurrent writer of a newer snapshot is ordered against us.
         const [current] = await tx.$queryRaw<{ revision: number; computedRevision: number }[]>`
