@@ -20,6 +20,10 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { ReachabilityResolver } from './graphql/reachability.resolver';
+import { PolicySnapshots } from './reachability/policy-snapshots';
+import { ReachabilityController } from './reachability/reachability.controller';
+import { ReachabilityService } from './reachability/reachability.service';
 
 /** Query limits: deep or costly queries are refused before they run. */
 const armor = new ApolloArmor({
@@ -64,11 +68,14 @@ export class AppModule implements NestModule {
           formatError: formatGraphqlError,
         }),
       ],
-      controllers: [ClustersController, ObjectsController, HealthController, MetricsController],
+      controllers: [ClustersController, ObjectsController, ReachabilityController, HealthController, MetricsController],
       providers: [
         ClusterService,
         ObjectService,
         ClustersResolver,
+        ReachabilityResolver,
+        PolicySnapshots,
+        ReachabilityService,
         MetricsService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

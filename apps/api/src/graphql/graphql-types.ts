@@ -114,3 +114,42 @@ export class ClusterInput {
   @Field({ nullable: true }) kubeProxyMode?: string;
   @Field({ nullable: true }) nodePortRange?: string;
 }
+
+@ObjectType('Reachability')
+export class ReachabilityType {
+  @Field({ description: 'What packets do, given the CNI plugin' }) allowed!: boolean;
+  @Field({ description: 'What the NetworkPolicies alone say' }) policyAllowed!: boolean;
+  @Field() enforced!: boolean;
+  @Field(() => Int, { description: 'The revision the answer reflects' }) revision!: number;
+  @Field(() => Int, { nullable: true, description: 'Set when the cluster has moved on since' }) latestRevision?: number;
+  @Field() from!: string;
+  @Field() to!: string;
+  @Field() port!: string;
+  @Field() protocol!: string;
+  @Field(() => [String]) warnings!: string[];
+  @Field(() => GraphQLJSONObject, { description: 'Per direction: isolation, selecting policies, allowing rules, reason' }) explanation!: object;
+  @Field(() => [GraphQLJSONObject], { nullable: true, description: 'Every pod pair, when a workload was asked' }) pairs?: object[];
+}
+
+@ObjectType('ReachabilityMatrix')
+export class ReachabilityMatrixType {
+  @Field(() => Int) revision!: number;
+  @Field(() => [String]) pods!: string[];
+  @Field(() => [[Boolean]], { description: 'Rows are sources, columns destinations' }) allowed!: boolean[][];
+  @Field() enforced!: boolean;
+  @Field(() => [String]) warnings!: string[];
+}
+
+@ObjectType('ConnectionRow')
+export class ConnectionRowType {
+  @Field() src!: string;
+  @Field() dst!: string;
+  @Field() conn!: string;
+}
+
+@ObjectType('Connections')
+export class ConnectionsType {
+  @Field(() => Int) revision!: number;
+  @Field(() => [ConnectionRowType]) rows!: ConnectionRowType[];
+  @Field({ description: 'The rows rendered in the requested format' }) text!: string;
+}

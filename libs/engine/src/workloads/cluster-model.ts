@@ -1,11 +1,42 @@
+import type { NetworkPolicyInput, NetworkPolicySpecInput } from '../policy/compiled-policies';
 import type { ClusterObjectInput, ComputeSettings } from './cluster-objects';
 import { podsOfCluster, type ModelPod } from './pods-from-workloads';
 
-/** What the worker stores for a cluster: the pods the network is made of (more to come). */
+/**
+ * What the worker stores for a cluster (plain JSON): the pods the network is made of, the
+ * namespaces with their labels, and the NetworkPolicies in normalized form. The API rebuilds
+ * the policy model from it with `policyModelOf` (building is cheap; see policy-model.ts).
+ */
 export interface ClusterModel {
   pods: ModelPod[];
+  /** Declared namespaces plus those used but not declared; labels include kubernetes.io/metadata.name. */
+  namespaces: { name: string; labels: Record<string, string> }[];
+  policies: NetworkPolicyInput[];
 }
 
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
 export function computeClusterModel(objects: readonly ClusterObjectInput[], settings: ComputeSettings): ClusterModel {
-  return { pods: podsOfCluster(objects, settings) };
+  const pods = podsOfCluster(objects, settings);
+  const policies: NetworkPolicyInput[] = objects
+    .filter((o) => o.kind === 'NetworkPolicy')
+    .map((o) => ({ namespace: o.metadata.namespace || 'default', name: o.metadata.name, spec: (o.spec ?? {}) as NetworkPolicySpecInput }))
+    .sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+  const namespaces = new Map<string, Record<string, string>>();
+  for (const o of objects) {
+    // The API server sets kubernetes.io/metadata.name on every Namespace, overwriting any other value.
+    if (o.kind === 'Namespace') namespaces.set(o.metadata.name, { ...(o.metadata.labels ?? {}), [NAME_LABEL]: o.metadata.name });
+  }
+  for (const name of [...pods.map((p) => p.namespace), ...policies.map((p) => p.namespace)]) {
+    if (!namespaces.has(name)) namespaces.set(name, { [NAME_LABEL]: name });
+  }
+  return {
+    pods,
+    namespaces: [...namespaces].sort(([a], [b]) => cmp(a, b)).map(([name, labels]) => ({ name, labels })),
+    policies,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

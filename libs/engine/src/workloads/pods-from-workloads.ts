@@ -125,13 +125,24 @@ export function podsOfCluster(objects: readonly ClusterObjectInput[], settings: 
     return current;
   };
 
+  /**
+   * The peer analyzer's naming: a workload owner is followed up (ReplicaSet → Deployment); an
+   * owner reference without a kind still groups pods under the owner's name, as `[Pod]`; an
+   * owner of another kind (a Node owns static pods) leaves the pod named as itself.
+   */
+  const podOwner = (o: ClusterObjectInput, namespace: string): { kind: string; name: string } => {
+    const ref = controllerOf(o);
+    if (ref?.name && ref.kind && (WORKLOAD_KINDS as readonly string[]).includes(ref.kind)) return topOwner(namespace, ref.kind, ref.name);
+    if (ref?.name && !ref.kind) return { kind: 'Pod', name: ref.name };
+    return { kind: 'Pod', name: o.metadata.name };
+  };
+
   const pods: ModelPod[] = [];
   const expanded = new Set<string>();
   for (const o of objects) {
     if (o.kind !== 'Pod') continue;
     const namespace = o.metadata.namespace ?? 'default';
-    const ref = controllerOf(o);
-    const owner = ref?.kind && ref.name ? topOwner(namespace, ref.kind, ref.name) : { kind: 'Pod', name: o.metadata.name };
+    const owner = podOwner(o, namespace);
     if (owner.kind !== 'Pod') expanded.add(key(namespace, owner.kind, owner.name));
     const spec = record(o.spec) as PodSpecLike;
     pods.push({

@@ -1,0 +1,44 @@
+import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { ClusterView } from '@switchyard/persistence';
+import { ReachabilityService } from '../reachability/reachability.service';
+import { ClusterType, ConnectionsType, ReachabilityMatrixType, ReachabilityType } from './graphql-types';
+
+/** The three questions on the Cluster type, over the same service as REST. */
+@Resolver(() => ClusterType)
+export class ReachabilityResolver {
+  constructor(private readonly reachabilityService: ReachabilityService) {}
+
+  @ResolveField(() => ReachabilityType)
+  async reachability(
+    @Parent() cluster: ClusterView,
+    @Args('from') from: string,
+    @Args('to') to: string,
+    @Args('port') port: string,
+    @Args('protocol', { nullable: true }) protocol?: string,
+    @Args('consistent', { nullable: true }) consistent?: boolean,
+  ): Promise<ReachabilityType> {
+    const answer = await this.reachabilityService.reachability(cluster.name, { from, to, port, protocol: protocol ?? undefined, consistent: consistent ?? false });
+    return { ...answer, port: String(answer.port) };
+  }
+
+  @ResolveField(() => ReachabilityMatrixType)
+  reachabilityMatrix(
+    @Parent() cluster: ClusterView,
+    @Args('port', { type: () => Int }) port: number,
+    @Args('protocol', { nullable: true }) protocol?: string,
+    @Args('namespace', { nullable: true }) namespace?: string,
+    @Args('consistent', { nullable: true }) consistent?: boolean,
+  ): Promise<ReachabilityMatrixType> {
+    return this.reachabilityService.matrix(cluster.name, { port: String(port), protocol: protocol ?? undefined, namespace: namespace ?? undefined, consistent: consistent ?? false });
+  }
+
+  @ResolveField(() => ConnectionsType)
+  connections(
+    @Parent() cluster: ClusterView,
+    @Args('format', { nullable: true, description: 'txt | csv | json | md | dot' }) format?: string,
+    @Args('focus', { nullable: true, description: '<namespace>/<workload>' }) focus?: string,
+    @Args('consistent', { nullable: true }) consistent?: boolean,
+  ): Promise<ConnectionsType> {
+    return this.reachabilityService.connections(cluster.name, { format: format ?? undefined, focus: focus ?? undefined, consistent: consistent ?? false });
+  }
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@switchyard/config';
+import { DomainError, policyModelOf, type ClusterModel, type PolicyModel } from '@switchyard/engine';
+import { ClusterStore, PrismaService } from '@switchyard/persistence';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface LoadedSnapshot {
+  clusterName: string;
+  /** The revision the answer reflects. */
+  revision: number;
+  /** The cluster's latest revision when the answer was made (ahead when a recompute is pending). */
+  latestRevision: number;
+  computedAt: string;
+  clusterModel: ClusterModel;
+  model: PolicyModel;
+}
+
+/** Models built from snapshots, per cluster, most recently used last; a few clusters fit in memory. */
+const CACHE_SIZE = 16;
+
+/**
+ * Answers come from the latest stored snapshot, never from a computation made on the request
+ * path. The compiled model of a snapshot is built once per revision and reused by every query.
+ */
+@Injectable()
+export class PolicySnapshots {
+  private readonly cache = new Map<string, LoadedSnapshot>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly clusters: ClusterStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The latest snapshot. With `consistent`, first waits (bounded) until the snapshot has caught
+   * up with the revision the cluster had when the request arrived.
+   */
+  async load(clusterName: string, options: { consistent?: boolean } = {}): Promise<LoadedSnapshot> {
+    let cluster = await this.clusters.find(clusterName);
+    if (options.consistent) {
+      const wanted = cluster.revision;
+      const deadline = Date.now() + this.config.consistentReadTimeoutMs;
+      while (cluster.computedRevision < wanted) {
+        if (Date.now() >= deadline) {
+          throw new DomainError('UNAVAILABLE', `revision ${wanted} is not computed yet (computed: ${cluster.computedRevision}, state: ${cluster.computeState})`, [
+            { path: 'consistent', reason: 'FieldValueInvalid', message: `waited ${this.config.consistentReadTimeoutMs} ms; retry, or ask without consistent=true for revision ${cluster.computedRevision}` },
+          ]);
+        }
+        await sleep(50);
+        cluster = await this.clusters.find(clusterName);
+      }
+    }
+    const head = await this.prisma.clusterSnapshot.findUnique({ where: { clusterId: cluster.id }, select: { revision: true } });
+    if (!head) {
+      throw new DomainError('UNAVAILABLE', `cluster "${clusterName}" has no computed snapshot yet (state: ${cluster.computeState})`, [
+        { path: 'cluster', reason: 'FieldValueInvalid', message: 'the worker has not computed this cluster yet; retry shortly or pass consistent=true' },
+      ]);
+    }
+    const cached = this.cache.get(cluster.id);
+    if (cached && cached.revision === head.revision) {
+      this.touch(cluster.id, { ...cached, latestRevision: cluster.revision });
+      return { ...cached, latestRevision: cluster.revision };
+    }
+    const snapshot = await this.prisma.clusterSnapshot.findUniqueOrThrow({ where: { clusterId: cluster.id } });
+    const clusterModel = snapshot.data as unknown as ClusterModel;
+    // Settings as they stood at the snapshot's revision (the CNI may have changed since).
+    const atRevision = await this.prisma.revision.findUnique({
+      where: { clusterId_revision: { clusterId: cluster.id, revision: snapshot.revision } },
+      select: { settings: true },
+    });
+    const cni = (atRevision?.settings as { cni?: string } | null)?.cni ?? cluster.cni;
+    const loaded: LoadedSnapshot = {
+      clusterName,
+      revision: snapshot.revision,
+      latestRevision: cluster.revision,
+      computedAt: snapshot.computedAt.toISOString(),
+      clusterModel,
+      model: policyModelOf(clusterModel, { cni }),
+    };
+    this.touch(cluster.id, loaded);
+    return loaded;
+  }
+
+  private touch(clusterId: string, snapshot: LoadedSnapshot): void {
+    this.cache.delete(clusterId);
+    this.cache.set(clusterId, snapshot);
+    while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+  }
+}

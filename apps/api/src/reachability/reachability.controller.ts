@@ -1,0 +1,72 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { parseQuery } from '../http/query-params';
+import { ReachabilityService } from './reachability.service';
+
+const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+
+const ReachabilityQuery = z.strictObject({
+  from: z.string(),
+  to: z.string(),
+  port: z.string(),
+  protocol: z.string().optional(),
+  consistent,
+});
+const MatrixQuery = z.strictObject({ port: z.string(), protocol: z.string().optional(), namespace: z.string().optional(), consistent });
+const ConnectionsQuery = z.strictObject({ format: z.string().optional(), focus: z.string().optional(), consistent });
+
+const MEDIA_TYPES: Record<string, string> = {
+  txt: 'text/plain; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  dot: 'text/vnd.graphviz; charset=utf-8',
+};
+
+@ApiTags('reachability')
+@Controller('api/v1/clusters/:cluster')
+export class ReachabilityController {
+  constructor(private readonly reachability: ReachabilityService) {}
+
+  @Get('reachability')
+  @ApiOperation({
+    summary: 'Can A reach B on a port, and why',
+    description:
+      'from/to: <ns>/<pod>, <kind>/<ns>/<name> (deploy/shop/api, sts/shop/db) or an IP address. Answers from the latest snapshot, with the revision it reflects; consistent=true waits (bounded) for the latest revision.',
+  })
+  @ApiQuery({ name: 'from', example: 'shop/web-0' })
+  @ApiQuery({ name: 'to', example: 'deploy/shop/api' })
+  @ApiQuery({ name: 'port', example: '8080' })
+  @ApiQuery({ name: 'protocol', required: false, enum: ['TCP', 'UDP', 'SCTP'] })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  ask(@Param('cluster') cluster: string, @Query() query: unknown) {
+    return this.reachability.reachability(cluster, parseQuery(ReachabilityQuery, query));
+  }
+
+  @Get('reachability/matrix')
+  @ApiOperation({ summary: 'Pod-to-pod verdicts on one port: rows are sources, columns destinations' })
+  @ApiQuery({ name: 'port', example: '80' })
+  @ApiQuery({ name: 'protocol', required: false, enum: ['TCP', 'UDP', 'SCTP'] })
+  @ApiQuery({ name: 'namespace', required: false })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  matrix(@Param('cluster') cluster: string, @Query() query: unknown) {
+    return this.reachability.matrix(cluster, parseQuery(MatrixQuery, query));
+  }
+
+  @Get('connections')
+  @ApiOperation({
+    summary: 'Allowed connections at workload level, in the peer analyzer formats',
+    description: 'The revision is in the X-Switchyard-Revision header (and in the body for json).',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['txt', 'csv', 'json', 'md', 'dot'] })
+  @ApiQuery({ name: 'focus', required: false, description: '<namespace>/<workload>' })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  async connections(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: Response) {
+    const result = await this.reachability.connections(cluster, parseQuery(ConnectionsQuery, query));
+    response.setHeader('X-Switchyard-Revision', String(result.revision));
+    if (result.format === 'json') return { revision: result.revision, ...(result.stale ? { latestRevision: result.latestRevision, stale: true } : {}), connections: JSON.parse(result.text) };
+    response.type(MEDIA_TYPES[result.format]!);
+    return result.text;
+  }
+}

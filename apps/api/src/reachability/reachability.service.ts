@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import {
+  connectionList,
+  DomainError,
+  parseEndpointRef,
+  parsePortRef,
+  parseProtocol,
+  renderConnectionList,
+  type ConnectionListFormat,
+  type Endpoint,
+  type EndpointRef,
+  type ModelPod,
+  type PolicyModel,
+  type Verdict,
+} from '@switchyard/engine';
+import { PolicySnapshots, type LoadedSnapshot } from './policy-snapshots';
+
+export interface ReachabilityQuery {
+  from: string;
+  to: string;
+  port: string;
+  protocol?: string;
+  consistent?: boolean;
+}
+
+interface ResolvedEndpoint {
+  /** How the endpoint was understood: `pod shop/web-0`, `Deployment shop/api (2 pods)`, `external 8.8.8.8`. */
+  text: string;
+  endpoints: { label: string; endpoint: Endpoint; pod?: ModelPod }[];
+}
+
+/** Pairs evaluated for a workload-to-workload question; beyond this the answer says it sampled. */
+const MAX_PAIRS = 400;
+
+const notFound = (field: string, message: string) =>
+  new DomainError('NOT_FOUND', message, [{ path: field, reason: 'NotFound', message }]);
+
+/** "Can A reach B on port X, and why": one service behind REST and GraphQL. */
+@Injectable()
+export class ReachabilityService {
+  constructor(private readonly snapshots: PolicySnapshots) {}
+
+  async reachability(clusterName: string, query: ReachabilityQuery) {
+    const fromRef = parseEndpointRef(query.from ?? '', 'from');
+    const toRef = parseEndpointRef(query.to ?? '', 'to');
+    const port = parsePortRef(query.port ?? '', 'port');
+    const protocol = parseProtocol(query.protocol);
+    const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
+    const from = this.resolve(snapshot.model, fromRef, 'from');
+    const to = this.resolve(snapshot.model, toRef, 'to');
+    if (typeof port === 'string') this.checkNamedPort(to, port, protocol);
+
+    const pairs: { from: string; to: string; verdict: Verdict }[] = [];
+    outer: for (const source of from.endpoints) {
+      for (const destination of to.endpoints) {
+        if (pairs.length >= MAX_PAIRS) break outer;
+        pairs.push({ from: source.label, to: destination.label, verdict: snapshot.model.evaluate(source.endpoint, destination.endpoint, port, protocol) });
+      }
+    }
+    const total = from.endpoints.length * to.endpoints.length;
+    const denied = pairs.find((p) => !p.verdict.allowed);
+    const shown = denied ?? pairs[0]!;
+    return {
+      allowed: pairs.every((p) => p.verdict.allowed),
+      policyAllowed: pairs.every((p) => p.verdict.policyAllowed),
+      enforced: shown.verdict.enforced,
+      ...this.revisionOf(snapshot),
+      from: from.text,
+      to: to.text,
+      port: shown.verdict.port ?? port,
+      protocol,
+      warnings: [...new Set(pairs.flatMap((p) => p.verdict.warnings))],
+      explanation: {
+        from: shown.from,
+        to: shown.to,
+        egress: shown.verdict.egress,
+        ingress: shown.verdict.ingress,
+      },
+      ...(total > 1
+        ? {
+            pairs: pairs.map((p) => ({ from: p.from, to: p.to, allowed: p.verdict.allowed, ...(p.verdict.port !== undefined ? { port: p.verdict.port } : {}) })),
+            ...(total > pairs.length ? { sampled: { evaluated: pairs.length, total } } : {}),
+          }
+        : {}),
+    };
+  }
+
+  async matrix(clusterName: string, query: { port: string; protocol?: string; namespace?: string; consistent?: boolean }) {
+    const port = parsePortRef(query.port ?? '', 'port');
+    if (typeof port === 'string') {
+      throw new DomainError('INVALID', 'the matrix needs a port number', [
+        { path: 'port', reason: 'FieldValueInvalid', message: 'a named port resolves per destination pod; give a number' },
+      ]);
+    }
+    const protocol = parseProtocol(query.protocol);
+    const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
+    if (query.namespace !== undefined && !snapshot.model.allPods().some((p) => p.namespace === query.namespace)) {
+      const known = snapshot.clusterModel.namespaces?.some((n) => n.name === query.namespace);
+      if (!known) throw notFound('namespace', `namespace "${query.namespace}" does not exist`);
+    }
+    const matrix = snapshot.model.matrix({ port, protocol, ...(query.namespace !== undefined ? { namespace: query.namespace } : {}) });
+    return { ...this.revisionOf(snapshot), port, protocol, ...matrix };
+  }
+
+  async connections(clusterName: string, query: { format?: string; focus?: string; consistent?: boolean }) {
+    const format = (query.format ?? 'txt') as ConnectionListFormat;
+    if (!['txt', 'csv', 'json', 'md', 'dot'].includes(format)) {
+      throw new DomainError('INVALID', 'unsupported format', [
+        { path: 'format', reason: 'FieldValueNotSupported', message: 'supported values: "txt", "csv", "json", "md", "dot"' },
+      ]);
+    }
+    let focusWorkload: { namespace: string; name: string } | undefined;
+    if (query.focus !== undefined) {
+      const [namespace, name, ...rest] = query.focus.split('/');
+      if (!namespace || !name || rest.length) {
+        throw new DomainError('INVALID', 'invalid focus', [{ path: 'focus', reason: 'FieldValueInvalid', message: 'expected <namespace>/<workload>' }]);
+      }
+      focusWorkload = { namespace, name };
+    }
+    const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
+    if (focusWorkload && !snapshot.model.allPods().some((p) => p.namespace === focusWorkload!.namespace && p.owner.name === focusWorkload!.name)) {
+      throw notFound('focus', `no workload "${query.focus}" in the cluster`);
+    }
+    const rows = connectionList(snapshot.model, focusWorkload ? { focusWorkload } : {});
+    return {
+      ...this.revisionOf(snapshot),
+      format,
+      rows: rows.map(({ src, dst, conn }) => ({ src, dst, conn })),
+      text: renderConnectionList(rows, format),
+    };
+  }
+
+  private revisionOf(snapshot: LoadedSnapshot) {
+    return {
+      revision: snapshot.revision,
+      ...(snapshot.latestRevision !== snapshot.revision ? { latestRevision: snapshot.latestRevision, stale: true } : {}),
+    };
+  }
+
+  private resolve(model: PolicyModel, ref: EndpointRef, field: string): ResolvedEndpoint {
+    switch (ref.type) {
+      case 'pod': {
+        const pod = model.findPod(ref.namespace, ref.name);
+        if (!pod) throw notFound(field, `pod "${ref.namespace}/${ref.name}" does not exist`);
+        return { text: `pod ${ref.namespace}/${ref.name}`, endpoints: [{ label: `${pod.namespace}/${pod.name}`, endpoint: { pod }, pod }] };
+      }
+      case 'workload': {
+        const pods = model.podsOfWorkload(ref.kind, ref.namespace, ref.name);
+        if (pods.length === 0) throw notFound(field, `${ref.kind} "${ref.namespace}/${ref.name}" does not exist or has no pods`);
+        return {
+          text: `${ref.kind} ${ref.namespace}/${ref.name} (${pods.length} pod${pods.length === 1 ? '' : 's'})`,
+          endpoints: pods.map((pod) => ({ label: `${pod.namespace}/${pod.name}`, endpoint: { pod }, pod })),
+        };
+      }
+      case 'ip': {
+        // An address that belongs to a pod is that pod; any other is a peer outside the cluster.
+        const pod = model.allPods().find((p) => p.ips.includes(ref.ip));
+        if (pod) return { text: `pod ${pod.namespace}/${pod.name} (${ref.ip})`, endpoints: [{ label: `${pod.namespace}/${pod.name}`, endpoint: { pod }, pod }] };
+        return { text: `external ${ref.ip}`, endpoints: [{ label: ref.ip, endpoint: { ip: ref.ip } }] };
+      }
+    }
+  }
+
+  /** A port name must resolve on every destination pod, with the asked protocol. */
+  private checkNamedPort(to: ResolvedEndpoint, name: string, protocol: string): void {
+    for (const destination of to.endpoints) {
+      if (!destination.pod) {
+        throw new DomainError('INVALID', 'a named port needs a pod destination', [
+          { path: 'port', reason: 'FieldValueInvalid', message: `"${name}" cannot be resolved on an IP address; give a number` },
+        ]);
+      }
+      if (!destination.pod.containerPorts.some((p) => p.name === name && p.protocol === protocol)) {
+        throw new DomainError('INVALID', `port "${name}" is not declared by ${destination.label}`, [
+          { path: 'port', reason: 'FieldValueInvalid', message: `${destination.label} declares no ${protocol} container port named "${name}"` },
+        ]);
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import ipaddr from 'ipaddr.js';
+import type { IpAddress } from '../addresses/cidr-blocks';
+import type { PolicyModel } from '../policy/policy-model';
+import type { PodClass } from '../policy/pod-classes';
+import type { ModelPod } from '../workloads/pods-from-workloads';
+import { formatConnections, isEmptyConnections, unionConnections, emptyConnections, type ConnectionSet } from './connection-set';
+
+/**
+ * The workload-level connection list, as np-guard/netpol-analyzer's `connlist` prints it:
+ * one row per (source, destination) with a non-empty allowed set, peers named
+ * `ns/name[Kind]` (the owning workload) or `<first>-<last>[External]` (one row per disjoint
+ * address range that the policies' ipBlocks cut the address space into).
+ */
+export interface ConnectionRow {
+  src: string;
+  dst: string;
+  conn: string;
+  connections: ConnectionSet;
+}
+
+export interface ConnectionListOptions {
+  /** Only rows with this workload as source or destination; without a namespace, any namespace. */
+  focusWorkload?: { namespace?: string; name: string };
+}
+
+export type ConnectionListFormat = 'txt' | 'csv' | 'json' | 'md' | 'dot';
+
+export const workloadName = (pod: ModelPod): string => `${pod.namespace}/${pod.owner.name}[${pod.owner.kind}]`;
+
+function formatAddress(family: 4 | 6, value: bigint): string {
+  const bytes: number[] = [];
+  for (let i = (family === 4 ? 4 : 16) - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+interface ExternalRange {
+  name: string;
+  ip: IpAddress;
+}
+
+/**
+ * The disjoint external ranges of one direction: the address space cut by the ipBlocks of that
+ * direction's rules (as the peer does: rows into pods use ingress ipBlocks, rows out of pods
+ * egress ones). IPv4 always; IPv6 only when some ipBlock of that direction is IPv6.
+ */
+export function externalRanges(model: PolicyModel, direction: 'ingress' | 'egress'): ExternalRange[] {
+  const out: ExternalRange[] = [];
+  const { blocks, atoms } = model.directionBlocks[direction];
+  const families: (4 | 6)[] = blocks.some((b) => b.cidr.family === 6) ? [4, 6] : [4];
+  for (const family of families) {
+    const bounds = atoms[family];
+    const end = family === 4 ? 1n << 32n : 1n << 128n;
+    bounds.forEach((start, i) => {
+      const last = (bounds[i + 1] ?? end) - 1n;
+      out.push({ name: `${formatAddress(family, start)}-${formatAddress(family, last)}[External]`, ip: { family, value: start } });
+    });
+  }
+  return out;
+}
+
+export function connectionList(model: PolicyModel, options: ConnectionListOptions = {}): ConnectionRow[] {
+  const workloads = new Map<string, PodClass[]>();
+  for (const pod of model.allPods()) {
+    const name = workloadName(pod);
+    const cls = model.classOfPod(pod);
+    const list = workloads.get(name);
+    if (!list) workloads.set(name, [cls]);
+    else if (!list.includes(cls)) list.push(cls);
+  }
+  const focus = options.focusWorkload;
+  const inFocus = (name: string): boolean =>
+    !focus || (focus.namespace !== undefined ? name.startsWith(`${focus.namespace}/${focus.name}[`) : name.slice(name.indexOf('/') + 1).startsWith(`${focus.name}[`));
+
+  const memo = new Map<string, ConnectionSet>();
+  const between = (s: PodClass, d: PodClass): ConnectionSet => {
+    const key = `${s.index},${d.index}`;
+    let c = memo.get(key);
+    if (!c) memo.set(key, (c = model.classConnections({ cls: s }, { cls: d })));
+    return c;
+  };
+  const rows: ConnectionRow[] = [];
+  const add = (src: string, dst: string, connections: ConnectionSet): void => {
+    if (!isEmptyConnections(connections)) rows.push({ src, dst, conn: formatConnections(connections), connections });
+  };
+  const names = [...workloads.keys()];
+  for (const src of names) {
+    for (const dst of names) {
+      if (src === dst || !(inFocus(src) || inFocus(dst))) continue;
+      let conns = emptyConnections();
+      for (const s of workloads.get(src)!) for (const d of workloads.get(dst)!) conns = unionConnections(conns, between(s, d));
+      add(src, dst, conns);
+    }
+  }
+  for (const direction of ['egress', 'ingress'] as const) {
+    for (const range of externalRanges(model, direction)) {
+      for (const name of names) {
+        if (!inFocus(name)) continue;
+        let conns = emptyConnections();
+        for (const cls of workloads.get(name)!) {
+          const c = direction === 'egress' ? model.classConnections({ cls }, { ip: range.ip }) : model.classConnections({ ip: range.ip }, { cls });
+          conns = unionConnections(conns, c);
+        }
+        if (direction === 'egress') add(name, range.name, conns);
+        else add(range.name, name, conns);
+      }
+    }
+  }
+  return rows.sort((a, b) => (a.src !== b.src ? (a.src < b.src ? -1 : 1) : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
+}
+
+const dotId = (s: string): string => JSON.stringify(s);
+
+export function renderConnectionList(rows: readonly ConnectionRow[], format: ConnectionListFormat): string {
+  switch (format) {
+    case 'txt':
+      return rows.map((r) => `${r.src} => ${r.dst} : ${r.conn}`).join('\n');
+    case 'csv':
+      return ['src,dst,conn', ...rows.map((r) => `${r.src},${r.dst},${r.conn}`)].join('\n');
+    case 'json':
+      return JSON.stringify(
+        rows.map((r) => ({ src: r.src, dst: r.dst, conn: r.conn })),
+        null,
+        2,
+      );
+    case 'md':
+      return ['| src | dst | conn |', '|-----|-----|------|', ...rows.map((r) => `| ${r.src} | ${r.dst} | ${r.conn} |`)].join('\n');
+    case 'dot': {
+      const nodes = [...new Set(rows.flatMap((r) => [r.src, r.dst]))].sort();
+      const lines = ['digraph {'];
+      for (const n of nodes) {
+        const color = n.endsWith('[External]') ? 'red2' : 'blue';
+        lines.push(`\t${dotId(n)} [label=${dotId(n)} color="${color}" fontcolor="${color}"]`);
+      }
+      for (const r of rows) lines.push(`\t${dotId(r.src)} -> ${dotId(r.dst)} [label=${dotId(r.conn)} color="gold2" fontcolor="darkgreen"]`);
+      lines.push('}');
+      return lines.join('\n');
+    }
+  }
+}
