@@ -58,6 +58,7 @@ function toStoredLike(row: ClusterObject): StoredObjectLike {
     uid: row.uid,
     labels: row.labels as Record<string, string>,
     annotations: row.annotations as Record<string, string>,
+    ownerReferences: row.ownerReferences ?? undefined,
     spec: row.spec ?? undefined,
     status: row.status ?? undefined,
     data: (row.data as Record<string, unknown> | null) ?? undefined,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
-import { DomainError, policyModelOf, type ClusterModel, type PolicyModel } from '@switchyard/engine';
+import { DomainError, policyModelOf, type ClusterModel, type ConnectionRow, type PolicyModel } from '@switchyard/engine';
 import { ClusterStore, PrismaService } from '@switchyard/persistence';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -13,6 +13,8 @@ export interface LoadedSnapshot {
   computedAt: string;
   clusterModel: ClusterModel;
   model: PolicyModel;
+  /** The connection list the worker computed for this revision. */
+  connections: ConnectionRow[];
 }
 
 /** Models built from snapshots, per cluster, most recently used last; a few clusters fit in memory. */
@@ -77,6 +79,7 @@ export class PolicySnapshots {
       computedAt: snapshot.computedAt.toISOString(),
       clusterModel,
       model: policyModelOf(clusterModel, { cni }),
+      connections: snapshot.connections as unknown as ConnectionRow[],
     };
     this.touch(cluster.id, loaded);
     return loaded;

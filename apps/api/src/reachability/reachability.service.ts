@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  connectionList,
+  focusConnectionRows,
   DomainError,
   parseEndpointRef,
   parsePortRef,
@@ -121,7 +121,7 @@ export class ReachabilityService {
     if (focusWorkload && !snapshot.model.allPods().some((p) => p.namespace === focusWorkload!.namespace && p.owner.name === focusWorkload!.name)) {
       throw notFound('focus', `no workload "${query.focus}" in the cluster`);
     }
-    const rows = connectionList(snapshot.model, focusWorkload ? { focusWorkload } : {});
+    const rows = focusConnectionRows(snapshot.connections, focusWorkload);
     return {
       ...this.revisionOf(snapshot),
       format,

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { computeClusterModel } from '@switchyard/engine';
+import { computeClusterModel, connectionList, policyModelOf } from '@switchyard/engine';
 import { ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
 
 /**
@@ -31,7 +31,10 @@ export class RecomputeService {
     const started = performance.now();
     try {
       const objects = await this.objects.snapshotAt(clusterId, revision);
-      const model = computeClusterModel(objects, settingsOf(cluster));
+      const settings = settingsOf(cluster);
+      const model = computeClusterModel(objects, settings);
+      // What the policies allow, at workload level: compiled once, evaluated on pod classes.
+      const connections = connectionList(policyModelOf(model, settings));
       const durationMs = Math.round(performance.now() - started);
       if (this.config.recomputePauseMs > 0) await sleep(this.config.recomputePauseMs);
       const stored = await this.prisma.$transaction(async (tx) => {
@@ -40,10 +43,11 @@ export class RecomputeService {
           SELECT revision, "computedRevision" FROM "Cluster" WHERE id = ${clusterId}::uuid FOR UPDATE`;
         if (!current || current.computedRevision > revision) return false;
         const data = model as unknown as object;
+        const rows = connections as unknown as object;
         await tx.clusterSnapshot.upsert({
           where: { clusterId },
-          create: { clusterId, revision, durationMs, data },
-          update: { revision, durationMs, data, computedAt: new Date() },
+          create: { clusterId, revision, durationMs, data, connections: rows },
+          update: { revision, durationMs, data, connections: rows, computedAt: new Date() },
         });
         await tx.cluster.update({
           where: { id: clusterId },

@@ -58,6 +58,19 @@ export function externalRanges(model: PolicyModel, direction: 'ingress' | 'egres
   return out;
 }
 
+/** Whether a row endpoint `ns/name[Kind]` is the focused workload (by name only when no namespace is given). */
+export function workloadInFocus(name: string, focus: ConnectionListOptions['focusWorkload']): boolean {
+  if (!focus) return true;
+  return focus.namespace !== undefined
+    ? name.startsWith(`${focus.namespace}/${focus.name}[`)
+    : name.slice(name.indexOf('/') + 1).startsWith(`${focus.name}[`);
+}
+
+/** The rows of a full list that concern one workload, as `connectionList(model, { focusWorkload })` would give. */
+export function focusConnectionRows<R extends { src: string; dst: string }>(rows: readonly R[], focus: ConnectionListOptions['focusWorkload']): R[] {
+  return rows.filter((row) => workloadInFocus(row.src, focus) || workloadInFocus(row.dst, focus));
+}
+
 export function connectionList(model: PolicyModel, options: ConnectionListOptions = {}): ConnectionRow[] {
   const workloads = new Map<string, PodClass[]>();
   for (const pod of model.allPods()) {
@@ -67,9 +80,7 @@ export function connectionList(model: PolicyModel, options: ConnectionListOption
     if (!list) workloads.set(name, [cls]);
     else if (!list.includes(cls)) list.push(cls);
   }
-  const focus = options.focusWorkload;
-  const inFocus = (name: string): boolean =>
-    !focus || (focus.namespace !== undefined ? name.startsWith(`${focus.namespace}/${focus.name}[`) : name.slice(name.indexOf('/') + 1).startsWith(`${focus.name}[`));
+  const inFocus = (name: string): boolean => workloadInFocus(name, options.focusWorkload);
 
   const memo = new Map<string, ConnectionSet>();
   const between = (s: PodClass, d: PodClass): ConnectionSet => {

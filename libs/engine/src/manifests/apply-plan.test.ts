@@ -83,3 +83,17 @@ describe('stableStringify', () => {
     expect(deepEqualJson({ a: undefined, b: 1 }, { b: 1 })).toBe(true);
   });
 });
+
+describe('owner references', () => {
+  it('a change of ownerReferences alone configures the object without a new generation', () => {
+    const object = {
+      apiVersion: 'v1', kind: 'Pod', namespace: 'a', name: 'p', labels: {}, annotations: {}, spec: { containers: [] },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u' }], document: 0, path: '',
+    };
+    const stored = { apiVersion: 'v1', kind: 'Pod', namespace: 'a', name: 'p', uid: 'x', labels: {}, annotations: {}, spec: { containers: [] }, status: undefined, data: undefined, resourceVersion: 3, generation: 1 };
+    const plan = planApply([object], new Map([['Pod/a/p', stored]]));
+    expect(plan.entries[0]).toMatchObject({ action: 'configured', generation: 1 });
+    const same = planApply([object], new Map([['Pod/a/p', { ...stored, ownerReferences: object.ownerReferences }]]));
+    expect(same.entries[0]!.action).toBe('unchanged');
+  });
+});

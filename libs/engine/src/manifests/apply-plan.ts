@@ -13,6 +13,8 @@ export interface StoredObjectLike {
   uid: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** Absent when the stored object has none. */
+  ownerReferences?: unknown;
   spec: unknown;
   status: unknown;
   data: unknown;
@@ -104,6 +106,7 @@ export function planApply(
       object.apiVersion !== stored.apiVersion ||
       !deepEqualJson(object.labels, stored.labels ?? {}) ||
       !deepEqualJson(object.annotations, stored.annotations ?? {}) ||
+      !deepEqualJson(orEmpty(object.ownerReferences), orEmpty(stored.ownerReferences)) ||
       !deepEqualJson(orEmpty(object.status), orEmpty(stored.status));
     // metadata.generation counts spec changes only; metadata and status updates keep it.
     const generation = specChanged ? stored.generation + 1 : stored.generation;

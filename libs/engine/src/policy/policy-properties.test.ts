@@ -67,7 +67,7 @@ const peer: fc.Arbitrary<NetworkPolicyPeerInput> = fc.oneof(
   fc.record({ podSelector: selector }),
   fc.record({ namespaceSelector: nsSelector }),
   fc.record({ podSelector: selector, namespaceSelector: nsSelector }),
-  fc.record({ ipBlock: fc.constantFrom({ cidr: '10.0.0.0/24' }, { cidr: '10.0.0.0/16', except: ['10.0.0.0/28'] }, { cidr: '0.0.0.0/0' }) }),
+  fc.record({ ipBlock: fc.constantFrom<{ cidr: string; except?: string[] }>({ cidr: '10.0.0.0/24' }, { cidr: '10.0.0.0/16', except: ['10.0.0.0/28'] }, { cidr: '0.0.0.0/0' }) }),
 );
 const port: fc.Arbitrary<NetworkPolicyPortInput> = fc.oneof(
   fc.constant({}),

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ClusterSnapshot" ADD COLUMN     "connections" JSONB NOT NULL DEFAULT '[]';
