@@ -28,7 +28,7 @@ export default defineConfig({
       {
         plugins: [decorators],
         resolve: { alias },
-        test: { name: 'unit', include: ['libs/**/*.test.ts', 'apps/**/*.test.ts', 'test/architecture/**/*.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['libs/**/*.test.ts', 'apps/**/*.test.ts', 'test/architecture/**/*.test.ts', 'test/conformance/**/*.test.ts'], environment: 'node' },
       },
       {
         plugins: [decorators],
