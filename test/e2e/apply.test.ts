@@ -64,8 +64,9 @@ describe('apply, read and delete objects over REST', () => {
     const dry = await apply(SHOP, 'application/yaml', '?dryRun=true').expect(200);
     expect(dry.body).toMatchObject({ revision: 1, dryRun: true });
     expect(dry.body.results.map((r: { action: string }) => r.action)).toEqual(['created', 'created', 'created', 'created']);
-    const list = await api.http.get(`/api/v1/clusters/${cluster}/objects`).expect(200);
+    const list = await api.http.get(`/api/v1/clusters/${cluster}/objects?namespace=shop`).expect(200);
     expect(list.body.items).toEqual([]);
+    await api.http.get(`/api/v1/clusters/${cluster}/objects/ns/shop`).expect(404);
   });
 
   it('creates, then reports unchanged, then configured, advancing the revision only on change', async () => {
@@ -123,8 +124,8 @@ describe('apply, read and delete objects over REST', () => {
     expect(await select('app=api')).toEqual(['Deployment/api', 'Service/api']);
     expect(await select('app in (one,two),app!=two')).toEqual(['Pod/one']);
     expect(await select('tier')).toEqual(['Deployment/api']);
-    expect(await select('!app,kubernetes.io/metadata.name notin (lab)', 'ns')).toEqual(['Namespace/default', 'Namespace/shop']);
-    expect(await select('!app,!kubernetes.io/metadata.name')).toEqual(['NetworkPolicy/default-deny', 'Pod/loose']);
+    expect(await select('!app,kubernetes.io/metadata.name notin (lab,kube-public,kube-node-lease)', 'ns')).toEqual(['Namespace/default', 'Namespace/kube-system', 'Namespace/shop']);
+    expect(await select('!app,!kubernetes.io/metadata.name')).toEqual(['NetworkPolicy/default-deny', 'Pod/loose', 'Service/kubernetes', 'Service/kube-dns']);
     const bad = await api.http.get(`/api/v1/clusters/${cluster}/objects`).query({ labelSelector: 'app in (' }).expect(422);
     expect(bad.body.errors[0].path).toBe('labelSelector');
 
@@ -153,11 +154,19 @@ describe('apply, read and delete objects over REST', () => {
   it('keeps history: revisions list what changed and any past revision reads back', async () => {
     const history = await api.http.get(`/api/v1/clusters/${cluster}/revisions`).expect(200);
     const byRevision = new Map(history.body.items.map((r: { revision: number }) => [r.revision, r]));
-    expect(byRevision.get(1)).toMatchObject({ operation: 'create', changes: [] });
+    expect(byRevision.get(1)).toMatchObject({ operation: 'create', added: 6 });
+    expect((byRevision.get(1) as { changes: { kind: string; name: string }[] }).changes.map((c) => `${c.kind}/${c.name}`)).toEqual([
+      'Namespace/default',
+      'Namespace/kube-node-lease',
+      'Namespace/kube-public',
+      'Namespace/kube-system',
+      'Service/kubernetes',
+      'Service/kube-dns',
+    ]);
     expect(byRevision.get(3)).toMatchObject({ operation: 'apply', modified: 1, changes: [{ type: 'MODIFIED', kind: 'Deployment', namespace: 'shop', name: 'api' }] });
     const past = await api.http.get(`/api/v1/clusters/${cluster}/objects`).query({ revision: 2 }).expect(200);
     expect(past.body.metadata.resourceVersion).toBe('2');
-    expect(past.body.items.map((o: { kind: string }) => o.kind).sort()).toEqual(['Deployment', 'Namespace', 'NetworkPolicy', 'Service']);
+    expect(past.body.items.filter((o: { metadata: { namespace?: string; name: string } }) => o.metadata.namespace === 'shop' || o.metadata.name === 'shop').map((o: { kind: string }) => o.kind).sort()).toEqual(['Deployment', 'Namespace', 'NetworkPolicy', 'Service']);
     const deployment = past.body.items.find((o: { kind: string }) => o.kind === 'Deployment');
     expect(deployment.spec.replicas).toBe(2);
   });

@@ -20,3 +20,38 @@ export * from './policy/pod-classes';
 export * from './policy/policy-model';
 export * from './policy/cluster-policy-model';
 export { parseEndpointRef, parsePortRef, parseProtocol, type EndpointRef } from './queries/endpoint-ref';
+export * from './services/service-model';
+export * from './services/service-ipam';
+export * from './cluster/default-objects';
+export * from './services/dns-records';
+export * from './services/dns-resolver';
+export * from './services/service-reachability';
+export { normalizeServices, nodesOf, DEFAULT_AFFINITY_TIMEOUT_SECONDS } from './services/normalize-services';
+export { computeEndpoints, resolveTargetPort, MAX_ENDPOINTS_PER_SLICE, SERVICE_NAME_LABEL } from './services/endpoint-slices';
+export {
+  routingTable,
+  findFrontend,
+  reachableEndpoints,
+  usesClusterEndpoints,
+  usesLocalEndpoints,
+  type NodeRoutingTable,
+  type RoutingTableOptions,
+  type ServicePortRoute,
+  type RouteFrontend,
+  type RouteFrontendKind,
+  type RouteEndpoint,
+} from './services/routing-table';
+export { renderIptables, iptablesSaveString, LARGE_CLUSTER_ENDPOINTS_THRESHOLD } from './services/render-iptables';
+export { renderIpvs } from './services/render-ipvs';
+export { renderNftables } from './services/render-nftables';
+export {
+  servicePortNameString,
+  portProtoHash,
+  iptablesServiceChains,
+  iptablesEndpointChain,
+  nftServiceChainBase,
+  nftEndpointChainBase,
+  kubeProxyProbability,
+  iptablesSavedProbability,
+  type IptablesServiceChains,
+} from './services/kube-proxy-names';

@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, mergeClusterSettings, type ClusterSettings } from '@switchyard/engine';
+import { allocateAddresses, defaultClusterObjects, DomainError, mergeClusterSettings, type ClusterSettings } from '@switchyard/engine';
 import { Prisma, type Cluster } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
-import type { Tx } from './transaction';
+import { assignAddresses, recordRevision, writePlannedObjects } from './object-writes';
+import { WRITE_TRANSACTION, type Tx } from './transaction';
+import { settingsOf } from './cluster-store-settings';
+
+export { settingsOf };
 
 export interface ClusterView extends ClusterSettings {
   revision: number;
@@ -14,17 +18,6 @@ export interface ClusterView extends ClusterSettings {
   updatedAt: string;
 }
 
-export function settingsOf(cluster: Cluster): ClusterSettings {
-  return {
-    name: cluster.name,
-    podCidr: cluster.podCidr,
-    serviceCidr: cluster.serviceCidr,
-    clusterDomain: cluster.clusterDomain,
-    cni: cluster.cni,
-    kubeProxyMode: cluster.kubeProxyMode,
-    nodePortRange: `${cluster.nodePortMin}-${cluster.nodePortMax}`,
-  };
-}
 
 export function toClusterView(cluster: Cluster): ClusterView {
   return {
@@ -67,6 +60,35 @@ export async function lockCluster(tx: Tx, name: string): Promise<Cluster> {
   return tx.cluster.findUniqueOrThrow({ where: { id: rows[0]!.id } });
 }
 
+/**
+ * Address ranges may change only while every address already handed out still fits: a Service
+ * keeps its ClusterIP and NodePorts, a Node its pod range, for as long as it exists.
+ */
+async function checkAllocationsFit(tx: Tx, cluster: Cluster, merged: ClusterSettings): Promise<void> {
+  const before = settingsOf(cluster);
+  if (before.serviceCidr === merged.serviceCidr && before.podCidr === merged.podCidr && before.nodePortRange === merged.nodePortRange) return;
+  const rows = await tx.clusterObject.findMany({ where: { clusterId: cluster.id, kind: { in: ['Service', 'Node'] } } });
+  const stored = rows.map((row) => ({
+    apiVersion: row.apiVersion,
+    kind: row.kind,
+    namespace: row.namespace,
+    name: row.name,
+    labels: {},
+    annotations: {},
+    spec: row.spec ?? undefined,
+    document: 0,
+    path: `${row.kind} ${row.namespace ? `${row.namespace}/` : ''}${row.name}`,
+  }));
+  const { errors } = allocateAddresses(stored, { services: [], nodes: [] }, merged);
+  if (errors.length) {
+    throw new DomainError(
+      'INVALID',
+      'the new address ranges do not hold addresses already allocated',
+      errors.map(({ document: _document, ...error }) => ({ ...error, message: `${error.message} (cannot change serviceCidr, podCidr or nodePortRange under allocated addresses)` })),
+    );
+  }
+}
+
 @Injectable()
 export class ClusterStore {
   constructor(private readonly prisma: PrismaService) {}
@@ -74,12 +96,13 @@ export class ClusterStore {
   async create(settings: ClusterSettings): Promise<ClusterView> {
     try {
       const cluster = await this.prisma.$transaction(async (tx) => {
-        const created = await tx.cluster.create({ data: { ...columnsOf(settings), revision: 1 } });
-        await tx.revision.create({
-          data: { clusterId: created.id, revision: 1, operation: 'create', settings: settings as object },
-        });
-        return created;
-      });
+        const created = await tx.cluster.create({ data: { ...columnsOf(settings), revision: 0 } });
+        // Revision 1 is the cluster as Kubernetes starts it: system namespaces and services.
+        const objects = await assignAddresses(tx, created, defaultClusterObjects());
+        const written = await writePlannedObjects(tx, created.id, 1, objects.map((object) => ({ action: 'created' as const, object, generation: 1 })), new Map());
+        await recordRevision(tx, created.id, 1, 'create', written.counts, written.changes);
+        return tx.cluster.findUniqueOrThrow({ where: { id: created.id } });
+      }, WRITE_TRANSACTION);
       return toClusterView(cluster);
     } catch (error) {
       if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
@@ -113,6 +136,7 @@ export class ClusterStore {
       const merged = mergeClusterSettings(settingsOf(current), patch);
       const changed = JSON.stringify(columnsOf(merged)) !== JSON.stringify(columnsOf(settingsOf(current)));
       if (!changed) return current;
+      await checkAllocationsFit(tx, current, merged);
       const revision = current.revision + 1;
       await tx.revision.create({
         data: { clusterId: current.id, revision, operation: 'settings', settings: merged as object },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   DomainError,
@@ -10,7 +9,8 @@ import {
 } from '@switchyard/engine';
 import { Prisma, type ClusterObject } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
-import { ClusterStore, lockCluster, settingsOf } from './cluster-store';
+import { ClusterStore, lockCluster } from './cluster-store';
+import { assignAddresses, recordRevision, writePlannedObjects } from './object-writes';
 import { decodeCursor, encodeCursor, filterConditions, type ObjectFilter, type PageCursor } from './object-query';
 import { objectKey, toObjectView, type ObjectView } from './stored-object';
 import { WRITE_TRANSACTION, type Tx } from './transaction';
@@ -46,7 +46,6 @@ export interface DeleteOutcome {
   deleted: { kind: string; namespace?: string; name: string }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 1000;
 
 function toStoredLike(row: ClusterObject): StoredObjectLike {
@@ -76,8 +75,6 @@ function warningsOf(planWarnings: readonly string[], object: ManifestObject): { 
   return lines.length ? { warnings: lines } : {};
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
-
 function namespaceObject(name: string): ManifestObject {
   return {
     apiVersion: 'v1',
@@ -99,12 +96,17 @@ export class ObjectStore {
     private readonly clusters: ClusterStore,
   ) {}
 
-  async apply(clusterName: string, objects: ManifestObject[], options: { dryRun: boolean }): Promise<ApplyOutcome> {
+  /**
+   * `reallocateConflicts` (imports, fieldValidation=Warn): addresses that clash or fall outside the
+   * cluster's ranges are replaced, with a warning, instead of failing the write.
+   */
+  async apply(clusterName: string, objects: ManifestObject[], options: { dryRun: boolean; reallocateConflicts?: boolean }): Promise<ApplyOutcome> {
     return this.prisma.$transaction(async (tx) => {
       const cluster = await lockCluster(tx, clusterName);
       const existing = await this.findExisting(tx, cluster.id, objects);
       const missingNamespaces = await this.missingNamespaces(tx, cluster.id, objects);
-      const incoming = [...missingNamespaces.map(namespaceObject), ...objects];
+      const addressed = await assignAddresses(tx, cluster, objects, { reallocateConflicts: options.reallocateConflicts === true });
+      const incoming = [...missingNamespaces.map(namespaceObject), ...addressed];
       const plan = planApply(incoming, new Map([...existing].map(([key, row]) => [key, toStoredLike(row)])), {
         clusterRevision: cluster.revision,
       });
@@ -134,65 +136,8 @@ export class ObjectStore {
         return { revision: cluster.revision, dryRun: options.dryRun, changed: false, results };
       }
       const revision = cluster.revision + 1;
-      let added = 0;
-      const changes: Prisma.ObjectChangeCreateManyInput[] = [];
-      const creates: Prisma.ClusterObjectCreateManyInput[] = [];
-      for (const entry of writes) {
-        const o = entry.object;
-        const stored = existing.get(objectKey(o.kind, o.namespace, o.name));
-        const columns = {
-          apiVersion: o.apiVersion,
-          labels: o.labels,
-          annotations: o.annotations,
-          ownerReferences: json(o.ownerReferences),
-          spec: json(o.spec),
-          status: json(o.status),
-          data: json(o.data),
-          resourceVersion: revision,
-          generation: entry.generation,
-        };
-        const uid = stored?.uid ?? (o.uid && UUID.test(o.uid) ? o.uid : randomUUID());
-        if (entry.action === 'created') {
-          added++;
-          creates.push({
-            clusterId: cluster.id,
-            kind: o.kind,
-            namespace: o.namespace,
-            name: o.name,
-            uid,
-            createdRevision: revision,
-            ...columns,
-          });
-        } else {
-          await tx.clusterObject.update({
-            where: { clusterId_kind_namespace_name: { clusterId: cluster.id, kind: o.kind, namespace: o.namespace, name: o.name } },
-            data: columns,
-          });
-        }
-        const view = toObjectView({
-          ...columns,
-          kind: o.kind,
-          namespace: o.namespace,
-          name: o.name,
-          uid,
-          ownerReferences: (o.ownerReferences as Prisma.JsonValue | undefined) ?? null,
-          spec: o.spec ?? null,
-          status: o.status ?? null,
-          data: (o.data as Prisma.JsonValue) ?? null,
-          creationTimestamp: stored?.creationTimestamp ?? new Date(),
-        });
-        changes.push({
-          clusterId: cluster.id,
-          revision,
-          kind: o.kind,
-          namespace: o.namespace,
-          name: o.name,
-          type: entry.action === 'created' ? 'ADDED' : 'MODIFIED',
-          object: view as unknown as Prisma.InputJsonValue,
-        });
-      }
-      if (creates.length) await tx.clusterObject.createMany({ data: creates });
-      await this.recordRevision(tx, cluster.id, revision, 'apply', { added, modified: writes.length - added, deleted: 0 }, changes);
+      const counts = await writePlannedObjects(tx, cluster.id, revision, writes, existing);
+      await recordRevision(tx, cluster.id, revision, 'apply', counts.counts, counts.changes);
       return { revision, dryRun: false, changed: true, results };
     }, WRITE_TRANSACTION);
   }
@@ -225,7 +170,7 @@ export class ObjectStore {
         type: 'DELETED' as const,
         object: Prisma.DbNull,
       }));
-      await this.recordRevision(tx, cluster.id, revision, 'delete', { added: 0, modified: 0, deleted: victims.length }, changes);
+      await recordRevision(tx, cluster.id, revision, 'delete', { added: 0, modified: 0, deleted: victims.length }, changes);
       return {
         revision,
         deleted: victims.map((v) => ({ kind: v.kind, ...(v.namespace ? { namespace: v.namespace } : {}), name: v.name })),
@@ -346,18 +291,4 @@ export class ObjectStore {
     return implied.filter((ns) => !known.has(ns));
   }
 
-  private async recordRevision(
-    tx: Tx,
-    clusterId: string,
-    revision: number,
-    operation: string,
-    counts: { added: number; modified: number; deleted: number },
-    changes: Prisma.ObjectChangeCreateManyInput[],
-  ): Promise<void> {
-    const cluster = await tx.cluster.update({ where: { id: clusterId }, data: { revision } });
-    await tx.revision.create({
-      data: { clusterId, revision, operation, settings: settingsOf(cluster) as object, ...counts },
-    });
-    if (changes.length) await tx.objectChange.createMany({ data: changes });
-  }
 }

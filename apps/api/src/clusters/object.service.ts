@@ -43,7 +43,10 @@ export class ObjectService {
       ]);
     }
     const manifests = validateManifests(parseManifestBody(body, format), { fieldValidation: options.fieldValidation });
-    const { changed, ...outcome } = await this.objects.apply(cluster, manifests.objects, { dryRun: options.dryRun });
+    const { changed, ...outcome } = await this.objects.apply(cluster, manifests.objects, {
+      dryRun: options.dryRun,
+      reallocateConflicts: options.fieldValidation === 'Warn',
+    });
     if (changed) await this.clusters.recompute(cluster);
     return outcome;
   }

@@ -74,3 +74,10 @@ export function cidrContainsCidr(outer: CidrBlock, inner: CidrBlock): boolean {
 export function cidrsOverlap(a: CidrBlock, b: CidrBlock): boolean {
   return a.family === b.family && (cidrContainsCidr(a, b) || cidrContainsCidr(b, a));
 }
+
+/** The text form of an address: dotted quad, or RFC 5952 compressed IPv6. */
+export function formatIpAddress(family: IpFamily, value: bigint): string {
+  const bytes: number[] = [];
+  for (let i = (family === 4 ? 4 : 16) - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}

@@ -1,16 +1,8 @@
-import ipaddr from 'ipaddr.js';
-import { parseCidr, type CidrBlock } from '../addresses/cidr-blocks';
+import { formatIpAddress, parseCidr, type CidrBlock } from '../addresses/cidr-blocks';
 import { fnv1a } from './stable-hash';
 
 /** Per-node pod ranges are /24 for IPv4 and /64 for IPv6, as kube-controller-manager defaults. */
 const NODE_PREFIX = { 4: 24, 6: 64 } as const;
-
-function format(family: 4 | 6, value: bigint): string {
-  const bytes: number[] = [];
-  const length = family === 4 ? 4 : 16;
-  for (let i = length - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  return ipaddr.fromByteArray(bytes).toString();
-}
 
 /**
  * Hands out pod addresses from the cluster's pod CIDR, split into one range per node (nodes in
@@ -51,7 +43,7 @@ export class PodAddressPool {
     const offset = size > 4n ? 2n : 0n;
     let slot = BigInt(fnv1a(identity)) % usable;
     for (let tries = 0n; tries < usable; tries++) {
-      const address = format(this.block.family, base + offset + ((slot + tries) % usable));
+      const address = formatIpAddress(this.block.family, base + offset + ((slot + tries) % usable));
       if (!this.used.has(address)) {
         this.used.add(address);
         return address;

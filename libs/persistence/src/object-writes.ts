@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import {
+  allocateAddresses,
+  allocationsOfService,
+  DomainError,
+  objectKey,
+  type ApplyPlanEntry,
+  type ManifestObject,
+} from '@switchyard/engine';
+import { Prisma, type Cluster, type ClusterObject } from './generated/prisma/client';
+import { settingsOf } from './cluster-store-settings';
+import { toObjectView } from './stored-object';
+import type { Tx } from './transaction';
+
+/** The write path shared by apply and cluster creation: rows, change log and revision, in one transaction. */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const json = (value: unknown) => (value === undefined || value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+export interface WriteCounts {
+  counts: { added: number; modified: number; deleted: number };
+  changes: Prisma.ObjectChangeCreateManyInput[];
+}
+
+/** Stores created and configured objects at `revision` and returns their change-log rows. */
+export async function writePlannedObjects(
+  tx: Tx,
+  clusterId: string,
+  revision: number,
+  writes: readonly Pick<ApplyPlanEntry, 'action' | 'object' | 'generation'>[],
+  existing: ReadonlyMap<string, ClusterObject>,
+): Promise<WriteCounts> {
+  let added = 0;
+  const changes: Prisma.ObjectChangeCreateManyInput[] = [];
+  const creates: Prisma.ClusterObjectCreateManyInput[] = [];
+  for (const entry of writes) {
+    const o = entry.object;
+    const stored = existing.get(objectKey(o.kind, o.namespace, o.name));
+    const columns = {
+      apiVersion: o.apiVersion,
+      labels: o.labels,
+      annotations: o.annotations,
+      ownerReferences: json(o.ownerReferences),
+      spec: json(o.spec),
+      status: json(o.status),
+      data: json(o.data),
+      resourceVersion: revision,
+      generation: entry.generation,
+    };
+    const uid = stored?.uid ?? (o.uid && UUID.test(o.uid) ? o.uid : randomUUID());
+    if (entry.action === 'created') {
+      added++;
+      creates.push({ clusterId, kind: o.kind, namespace: o.namespace, name: o.name, uid, createdRevision: revision, ...columns });
+    } else {
+      await tx.clusterObject.update({
+        where: { clusterId_kind_namespace_name: { clusterId, kind: o.kind, namespace: o.namespace, name: o.name } },
+        data: columns,
+      });
+    }
+    const view = toObjectView({
+      ...columns,
+      kind: o.kind,
+      namespace: o.namespace,
+      name: o.name,
+      uid,
+      ownerReferences: (o.ownerReferences as Prisma.JsonValue | undefined) ?? null,
+      spec: (o.spec as Prisma.JsonValue) ?? null,
+      status: (o.status as Prisma.JsonValue) ?? null,
+      data: (o.data as Prisma.JsonValue) ?? null,
+      creationTimestamp: stored?.creationTimestamp ?? new Date(),
+    });
+    changes.push({
+      clusterId,
+      revision,
+      kind: o.kind,
+      namespace: o.namespace,
+      name: o.name,
+      type: entry.action === 'created' ? 'ADDED' : 'MODIFIED',
+      object: view as unknown as Prisma.InputJsonValue,
+    });
+  }
+  if (creates.length) await tx.clusterObject.createMany({ data: creates });
+  return { counts: { added, modified: writes.length - added, deleted: 0 }, changes };
+}
+
+/** Advances the cluster to `revision` and records what the revision changed. */
+export async function recordRevision(
+  tx: Tx,
+  clusterId: string,
+  revision: number,
+  operation: string,
+  counts: WriteCounts['counts'],
+  changes: Prisma.ObjectChangeCreateManyInput[],
+): Promise<void> {
+  const cluster = await tx.cluster.update({ where: { id: clusterId }, data: { revision } });
+  await tx.revision.create({ data: { clusterId, revision, operation, settings: settingsOf(cluster) as object, ...counts } });
+  if (changes.length) await tx.objectChange.createMany({ data: changes });
+}
+
+/**
+ * Gives Services their ClusterIPs and NodePorts and Nodes their pod ranges, checking requested
+ * ones, against what the cluster already holds. Runs under the cluster's write lock.
+ */
+export async function assignAddresses(
+  tx: Tx,
+  cluster: Cluster,
+  objects: ManifestObject[],
+  options: { reallocateConflicts?: boolean } = {},
+): Promise<ManifestObject[]> {
+  if (!objects.some((o) => o.kind === 'Service' || o.kind === 'Node')) return objects;
+  const rows = await tx.$queryRaw<{ kind: string; namespace: string; name: string; spec: unknown }[]>`
+    SELECT kind, namespace, name, spec FROM "ClusterObject"
+    WHERE "clusterId" = ${cluster.id}::uuid AND kind IN ('Service', 'Node')`;
+  const settings = settingsOf(cluster);
+  const result = allocateAddresses(
+    objects,
+    {
+      services: rows.filter((r) => r.kind === 'Service').map((r) => allocationsOfService(r.namespace, r.name, r.spec)),
+      nodes: rows
+        .filter((r) => r.kind === 'Node')
+        .map((r) => ({ name: r.name, podCidr: (r.spec as { podCIDR?: string } | null)?.podCIDR })),
+    },
+    settings,
+    { onConflict: options.reallocateConflicts ? 'reallocate' : 'reject' },
+  );
+  if (result.errors.length) {
+    throw new DomainError(
+      result.exhausted ? 'EXHAUSTED' : 'INVALID',
+      result.exhausted ? 'an address pool of the cluster is exhausted' : `${result.errors.length} address error(s)`,
+      result.errors,
+    );
+  }
+  return result.objects;
+}
