@@ -174,7 +174,9 @@ describe('reachability, matrix and connections over REST and GraphQL', () => {
       .post('/graphql')
       .send({
         query: `query($c: String!) { cluster(name: $c) {
-          reachability(from: "deploy/shop/api", to: "sts/shop/db", port: "5432", consistent: true) { allowed policyAllowed revision explanation }
+          reachability(from: "deploy/shop/api", to: "sts/shop/db", port: "5432", consistent: true) {
+            ... on Reachability { allowed policyAllowed revision explanation }
+          }
           reachabilityMatrix(port: 80, namespace: "shop") { revision pods allowed }
           connections(format: "txt") { revision rows { src dst conn } text }
         } }`,
@@ -187,7 +189,7 @@ describe('reachability, matrix and connections over REST and GraphQL', () => {
     expect(reachability.explanation.ingress.allowedBy[0].policy).toBe('shop/api-to-db');
     expect(reachabilityMatrix.pods).toHaveLength(4);
     expect(connections.rows).toContainEqual({ src: 'shop/api[Deployment]', dst: 'shop/db[StatefulSet]', conn: 'TCP 5432' });
-    const bad = await api.http.post('/graphql').send({ query: `{ cluster(name: "${cluster}") { reachability(from: "shop/nope", to: "shop/web", port: "80") { allowed } } }` });
+    const bad = await api.http.post('/graphql').send({ query: `{ cluster(name: "${cluster}") { reachability(from: "shop/nope", to: "shop/web", port: "80") { ... on Reachability { allowed } } } }` });
     expect(bad.body.errors[0].extensions).toMatchObject({ code: 'NOT_FOUND', errors: [{ path: 'from' }] });
   });
 });

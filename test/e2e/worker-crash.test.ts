@@ -9,6 +9,8 @@ import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-un
 import { eventually } from './support/worker-under-test';
 
 const WORKER_MAIN = path.resolve(__dirname, '../../dist/apps/worker/apps/worker/src/main.js');
+/** A queue of its own: jobs other test files left behind must not reach the paused worker first. */
+const queuePrefix = () => `${inject('queuePrefix')}:crash`;
 
 /** The built worker as its own process, so the test can kill it like a crash would. */
 function spawnWorker(extraEnv: Record<string, string>): ChildProcess {
@@ -17,7 +19,7 @@ function spawnWorker(extraEnv: Record<string, string>): ChildProcess {
       ...process.env,
       DATABASE_URL: inject('databaseUrl'),
       REDIS_URL: inject('redisUrl'),
-      QUEUE_PREFIX: inject('queuePrefix'),
+      QUEUE_PREFIX: queuePrefix(),
       JOB_LOCK_DURATION_MS: '1000',
       LOG_LEVEL: 'warn',
       ...extraEnv,
@@ -30,7 +32,7 @@ describe.runIf(existsSync(WORKER_MAIN))('a worker killed mid-job', () => {
   let api: ApiUnderTest;
   const workers: ChildProcess[] = [];
   beforeAll(async () => {
-    api = await startApi();
+    api = await startApi({ queuePrefix: queuePrefix() });
   });
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');

@@ -24,6 +24,9 @@ import { ReachabilityResolver } from './graphql/reachability.resolver';
 import { PolicySnapshots } from './reachability/policy-snapshots';
 import { ReachabilityController } from './reachability/reachability.controller';
 import { ReachabilityService } from './reachability/reachability.service';
+import { ServiceLayerResolver } from './graphql/service-layer.resolver';
+import { ServiceLayerController } from './service-layer/service-layer.controller';
+import { ServiceLayerService } from './service-layer/service-layer.service';
 
 /** Query limits: deep or costly queries are refused before they run. */
 const armor = new ApolloArmor({
@@ -68,7 +71,7 @@ export class AppModule implements NestModule {
           formatError: formatGraphqlError,
         }),
       ],
-      controllers: [ClustersController, ObjectsController, ReachabilityController, HealthController, MetricsController],
+      controllers: [ClustersController, ObjectsController, ReachabilityController, ServiceLayerController, HealthController, MetricsController],
       providers: [
         ClusterService,
         ObjectService,
@@ -76,6 +79,8 @@ export class AppModule implements NestModule {
         ReachabilityResolver,
         PolicySnapshots,
         ReachabilityService,
+        ServiceLayerResolver,
+        ServiceLayerService,
         MetricsService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -10,7 +10,7 @@ export interface ApiUnderTest {
 }
 
 /** The real API on this run's throwaway database and Redis prefix, without a listening port. */
-export async function startApi(overrides: { bodyLimitBytes?: number; bodyLimit?: string } = {}): Promise<ApiUnderTest> {
+export async function startApi(overrides: { bodyLimitBytes?: number; bodyLimit?: string; queuePrefix?: string } = {}): Promise<ApiUnderTest> {
   const app = await createApiApp({
     databaseUrl: inject('databaseUrl'),
     redisUrl: inject('redisUrl'),

@@ -1,4 +1,4 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { createUnionType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 
 export enum ManifestFormat {
@@ -152,4 +152,62 @@ export class ConnectionsType {
   @Field(() => Int) revision!: number;
   @Field(() => [ConnectionRowType]) rows!: ConnectionRowType[];
   @Field({ description: 'The rows rendered in the requested format' }) text!: string;
+}
+
+@ObjectType('ServiceEndpointVerdict')
+export class ServiceEndpointVerdictType {
+  @Field({ nullable: true, description: '<ns>/<name> of the endpoint pod' }) pod?: string;
+  @Field() ip!: string;
+  @Field(() => Int, { description: 'The target port the packet arrives on' }) port!: number;
+  @Field() ready!: boolean;
+  @Field() allowed!: boolean;
+  @Field({ nullable: true }) reason?: string;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The policy verdict to this endpoint, per direction' }) explanation?: object;
+}
+
+@ObjectType('ServiceReachability', { description: 'Reaching a Service: DNS, virtual IP, endpoints, and the policy verdict to each endpoint' })
+export class ServiceReachabilityType {
+  @Field({ description: 'all | some | none' }) allowed!: string;
+  @Field(() => Int) revision!: number;
+  @Field(() => Int, { nullable: true }) latestRevision?: number;
+  @Field() from!: string;
+  @Field() reason!: string;
+  @Field(() => GraphQLJSONObject, { description: 'DNS resolution, service, virtual IP, service port, node port or ExternalName' }) path!: object;
+  @Field(() => [ServiceEndpointVerdictType]) endpoints!: ServiceEndpointVerdictType[];
+  @Field(() => [String]) warnings!: string[];
+}
+
+export const ReachabilityAnswer = createUnionType({
+  name: 'ReachabilityAnswer',
+  description: 'A pod or address answer (allowed: Boolean), or a Service answer (allowed: all | some | none)',
+  types: () => [ReachabilityType, ServiceReachabilityType] as const,
+  resolveType: (value: { endpoints?: unknown }) => (Array.isArray(value.endpoints) ? ServiceReachabilityType : ReachabilityType),
+});
+
+@ObjectType('RoutingTable')
+export class RoutingTableType {
+  @Field(() => Int) revision!: number;
+  @Field({ nullable: true }) node?: string;
+  @Field({ description: 'json | iptables | ipvs | nftables' }) format!: string;
+  @Field({ description: "The cluster's kubeProxyMode" }) mode!: string;
+  @Field(() => GraphQLJSONObject, { description: 'The table: routes with their frontends and endpoints' }) table!: object;
+  @Field({ nullable: true, description: 'The rendering in the requested format (absent for json)' }) text?: string;
+}
+
+@ObjectType('DnsRecord')
+export class DnsRecordType {
+  @Field() name!: string;
+  @Field() type!: string;
+  @Field() value!: string;
+  @Field(() => Int) ttl!: number;
+  @Field() source!: string;
+}
+
+@ObjectType('DnsResolution')
+export class DnsResolutionType {
+  @Field(() => Int) revision!: number;
+  @Field(() => [String]) searchPath!: string[];
+  @Field(() => [GraphQLJSONObject], { description: 'Each query tried, in order: name, rcode, answers, reason' }) queries!: object[];
+  @Field(() => GraphQLJSONObject, { description: 'rcode, addresses, CNAME chain, records' }) answer!: object;
+  @Field() reason!: string;
 }

@@ -1,24 +1,30 @@
 import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { ClusterView } from '@switchyard/persistence';
 import { ReachabilityService } from '../reachability/reachability.service';
-import { ClusterType, ConnectionsType, ReachabilityMatrixType, ReachabilityType } from './graphql-types';
+import { ClusterType, ConnectionsType, ReachabilityAnswer, ReachabilityMatrixType, ReachabilityType, ServiceReachabilityType } from './graphql-types';
 
 /** The three questions on the Cluster type, over the same service as REST. */
 @Resolver(() => ClusterType)
 export class ReachabilityResolver {
   constructor(private readonly reachabilityService: ReachabilityService) {}
 
-  @ResolveField(() => ReachabilityType)
+  @ResolveField(() => ReachabilityAnswer, { description: 'to: a pod, workload, IP, svc/<ns>/<name>, DNS name, ClusterIP or <nodeIP>:<nodePort>' })
   async reachability(
     @Parent() cluster: ClusterView,
     @Args('from') from: string,
     @Args('to') to: string,
-    @Args('port') port: string,
+    @Args('port', { nullable: true, description: 'a number or a name; optional for a Service with one port' }) port?: string,
     @Args('protocol', { nullable: true }) protocol?: string,
     @Args('consistent', { nullable: true }) consistent?: boolean,
-  ): Promise<ReachabilityType> {
-    const answer = await this.reachabilityService.reachability(cluster.name, { from, to, port, protocol: protocol ?? undefined, consistent: consistent ?? false });
-    return { ...answer, port: String(answer.port) };
+  ): Promise<ReachabilityType | ServiceReachabilityType> {
+    const answer = await this.reachabilityService.reachability(cluster.name, {
+      from,
+      to,
+      port: port ?? undefined,
+      protocol: protocol ?? undefined,
+      consistent: consistent ?? false,
+    });
+    return 'endpoints' in answer ? answer : { ...answer, port: String(answer.port) };
   }
 
   @ResolveField(() => ReachabilityMatrixType)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
-import { DomainError, policyModelOf, type ClusterModel, type ConnectionRow, type PolicyModel } from '@switchyard/engine';
-import { ClusterStore, PrismaService } from '@switchyard/persistence';
+import { DomainError, policyModelOf, type ClusterModel, type ClusterSettings, type ConnectionRow, type PolicyModel } from '@switchyard/engine';
+import { ClusterStore, PrismaService, settingsOf } from '@switchyard/persistence';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface LoadedSnapshot {
@@ -15,6 +15,10 @@ export interface LoadedSnapshot {
   model: PolicyModel;
   /** The connection list the worker computed for this revision. */
   connections: ConnectionRow[];
+  /** Cluster settings as they stood at this revision. */
+  settings: ClusterSettings;
+  /** Views derived on first use and kept with the snapshot (DNS records, per-node routing tables). */
+  derived: Map<string, unknown>;
 }
 
 /** Models built from snapshots, per cluster, most recently used last; a few clusters fit in memory. */
@@ -71,18 +75,26 @@ export class PolicySnapshots {
       where: { clusterId_revision: { clusterId: cluster.id, revision: snapshot.revision } },
       select: { settings: true },
     });
-    const cni = (atRevision?.settings as { cni?: string } | null)?.cni ?? cluster.cni;
+    const settings = { ...settingsOf(cluster), ...((atRevision?.settings as Partial<ClusterSettings> | null) ?? {}) };
     const loaded: LoadedSnapshot = {
       clusterName,
       revision: snapshot.revision,
       latestRevision: cluster.revision,
       computedAt: snapshot.computedAt.toISOString(),
       clusterModel,
-      model: policyModelOf(clusterModel, { cni }),
+      model: policyModelOf(clusterModel, { cni: settings.cni }),
       connections: snapshot.connections as unknown as ConnectionRow[],
+      settings,
+      derived: new Map(),
     };
     this.touch(cluster.id, loaded);
     return loaded;
+  }
+
+  /** A view of a snapshot computed once per revision (e.g. DNS records), then served from memory. */
+  static derive<T>(snapshot: LoadedSnapshot, key: string, compute: () => T): T {
+    if (!snapshot.derived.has(key)) snapshot.derived.set(key, compute());
+    return snapshot.derived.get(key) as T;
   }
 
   private touch(clusterId: string, snapshot: LoadedSnapshot): void {

@@ -10,7 +10,7 @@ const consistent = z.enum(['true', 'false']).optional().transform((v) => v === '
 const ReachabilityQuery = z.strictObject({
   from: z.string(),
   to: z.string(),
-  port: z.string(),
+  port: z.string().optional(),
   protocol: z.string().optional(),
   consistent,
 });
@@ -33,11 +33,11 @@ export class ReachabilityController {
   @ApiOperation({
     summary: 'Can A reach B on a port, and why',
     description:
-      'from/to: <ns>/<pod>, <kind>/<ns>/<name> (deploy/shop/api, sts/shop/db) or an IP address. Answers from the latest snapshot, with the revision it reflects; consistent=true waits (bounded) for the latest revision.',
+      'from/to: <ns>/<pod>, <kind>/<ns>/<name> (deploy/shop/api, sts/shop/db) or an IP address; to also takes a Service: svc/<ns>/<name>, a DNS name, a ClusterIP or <nodeIP>:<nodePort>, answered with the path (DNS, virtual IP, endpoints) and allowed all | some | none. Answers from the latest snapshot, with the revision it reflects; consistent=true waits (bounded) for the latest revision.',
   })
   @ApiQuery({ name: 'from', example: 'shop/web-0' })
   @ApiQuery({ name: 'to', example: 'deploy/shop/api' })
-  @ApiQuery({ name: 'port', example: '8080' })
+  @ApiQuery({ name: 'port', required: false, example: '8080', description: 'number or name; optional for a Service with one port' })
   @ApiQuery({ name: 'protocol', required: false, enum: ['TCP', 'UDP', 'SCTP'] })
   @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
   ask(@Param('cluster') cluster: string, @Query() query: unknown) {

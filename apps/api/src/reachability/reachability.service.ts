@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
   focusConnectionRows,
+  parseServiceTarget,
+  reachService,
+  type ServiceTarget,
   DomainError,
   parseEndpointRef,
   parsePortRef,
@@ -13,12 +16,13 @@ import {
   type PolicyModel,
   type Verdict,
 } from '@switchyard/engine';
+import { dnsRecordsOf } from '../service-layer/service-layer.service';
 import { PolicySnapshots, type LoadedSnapshot } from './policy-snapshots';
 
 export interface ReachabilityQuery {
   from: string;
   to: string;
-  port: string;
+  port?: string;
   protocol?: string;
   consistent?: boolean;
 }
@@ -31,6 +35,8 @@ interface ResolvedEndpoint {
 
 /** Pairs evaluated for a workload-to-workload question; beyond this the answer says it sampled. */
 const MAX_PAIRS = 400;
+/** Source pods asked for a workload-to-Service question. */
+const MAX_SERVICE_SOURCES = 20;
 
 const notFound = (field: string, message: string) =>
   new DomainError('NOT_FOUND', message, [{ path: field, reason: 'NotFound', message }]);
@@ -42,11 +48,20 @@ export class ReachabilityService {
 
   async reachability(clusterName: string, query: ReachabilityQuery) {
     const fromRef = parseEndpointRef(query.from ?? '', 'from');
-    const toRef = parseEndpointRef(query.to ?? '', 'to');
-    const port = parsePortRef(query.port ?? '', 'port');
-    const protocol = parseProtocol(query.protocol);
+    if (query.to === undefined || query.to.trim() === '') {
+      throw new DomainError('INVALID', 'invalid to', [{ path: 'to', reason: 'FieldValueRequired', message: 'required: a pod, workload, IP, svc/<ns>/<name>, DNS name, ClusterIP or <nodeIP>:<nodePort>' }]);
+    }
+    const askedPort = query.port === undefined || query.port === '' ? undefined : parsePortRef(query.port, 'port');
+    const askedProtocol = query.protocol === undefined ? undefined : parseProtocol(query.protocol);
     const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
     const from = this.resolve(snapshot.model, fromRef, 'from');
+    const serviceTarget = parseServiceTarget(query.to, 'to', snapshot.settings.serviceCidr);
+    if (serviceTarget) return this.reachServiceTarget(snapshot, from, serviceTarget, askedPort, askedProtocol);
+
+    const toRef = parseEndpointRef(query.to, 'to');
+    if (askedPort === undefined) throw new DomainError('INVALID', 'invalid port', [{ path: 'port', reason: 'FieldValueRequired', message: 'required: a port number or name' }]);
+    const port = askedPort;
+    const protocol = askedProtocol ?? 'TCP';
     const to = this.resolve(snapshot.model, toRef, 'to');
     if (typeof port === 'string') this.checkNamedPort(to, port, protocol);
 
@@ -82,6 +97,52 @@ export class ReachabilityService {
             ...(total > pairs.length ? { sampled: { evaluated: pairs.length, total } } : {}),
           }
         : {}),
+    };
+  }
+
+  /**
+   * A Service as destination: DNS from the source's namespace, the virtual IP, each endpoint
+   * with its target port, and the policy verdict to each endpoint (judged on pod IP and target
+   * port). A workload source is asked pod by pod (up to a bound) and summed up.
+   */
+  private reachServiceTarget(
+    snapshot: LoadedSnapshot,
+    from: ResolvedEndpoint,
+    target: ServiceTarget,
+    port: number | string | undefined,
+    protocol: 'TCP' | 'UDP' | 'SCTP' | undefined,
+  ) {
+    const sources = from.endpoints.slice(0, MAX_SERVICE_SOURCES);
+    const answers = sources.map((source) =>
+      reachService({
+        policy: snapshot.model,
+        services: snapshot.clusterModel.services,
+        endpoints: snapshot.clusterModel.endpoints,
+        records: dnsRecordsOf(snapshot),
+        nodes: snapshot.clusterModel.nodes,
+        clusterDomain: snapshot.settings.clusterDomain,
+        from: source.endpoint,
+        target,
+        ...(port !== undefined ? { port } : {}),
+        ...(protocol ? { protocol } : {}),
+      }),
+    );
+    const first = answers[0]!;
+    const verdicts = new Set(answers.map((a) => a.allowed));
+    const allowed = verdicts.size === 1 ? first.allowed : 'some';
+    return {
+      allowed,
+      ...this.revisionOf(snapshot),
+      from: from.text,
+      reason: first.reason,
+      path: first.path,
+      endpoints: first.endpoints.map(({ verdict, ...endpoint }) => ({
+        ...endpoint,
+        ...(verdict ? { explanation: { egress: verdict.egress, ingress: verdict.ingress } } : {}),
+      })),
+      warnings: [...new Set(answers.flatMap((a) => a.warnings))],
+      ...(answers.length > 1 ? { sources: answers.map((a, i) => ({ from: sources[i]!.label, allowed: a.allowed })) } : {}),
+      ...(from.endpoints.length > sources.length ? { sampled: { evaluated: sources.length, total: from.endpoints.length } } : {}),
     };
   }
 

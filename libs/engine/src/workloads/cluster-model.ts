@@ -1,6 +1,9 @@
 import type { NetworkPolicyInput, NetworkPolicySpecInput } from '../policy/compiled-policies';
 import type { ClusterObjectInput, ComputeSettings } from './cluster-objects';
 import { podsOfCluster, type ModelPod } from './pods-from-workloads';
+import { computeEndpoints } from '../services/endpoint-slices';
+import { nodesOf, normalizeServices } from '../services/normalize-services';
+import type { NodeModel, ServiceEndpointsModel, ServiceModel } from '../services/service-model';
 
 /**
  * What the worker stores for a cluster (plain JSON): the pods the network is made of, the
@@ -9,6 +12,10 @@ import { podsOfCluster, type ModelPod } from './pods-from-workloads';
  */
 export interface ClusterModel {
   pods: ModelPod[];
+  /** The Service layer: services with their IPAM addresses, their endpoints, and the nodes. */
+  services: ServiceModel[];
+  endpoints: ServiceEndpointsModel[];
+  nodes: NodeModel[];
   /** Declared namespaces plus those used but not declared; labels include kubernetes.io/metadata.name. */
   namespaces: { name: string; labels: Record<string, string> }[];
   policies: NetworkPolicyInput[];
@@ -30,8 +37,12 @@ export function computeClusterModel(objects: readonly ClusterObjectInput[], sett
   for (const name of [...pods.map((p) => p.namespace), ...policies.map((p) => p.namespace)]) {
     if (!namespaces.has(name)) namespaces.set(name, { [NAME_LABEL]: name });
   }
+  const services = normalizeServices(objects);
   return {
     pods,
+    services,
+    endpoints: computeEndpoints(services, pods, objects),
+    nodes: nodesOf(objects),
     namespaces: [...namespaces].sort(([a], [b]) => cmp(a, b)).map(([name, labels]) => ({ name, labels })),
     policies,
   };

@@ -5,21 +5,27 @@ import { fnv1a } from './stable-hash';
 const NODE_PREFIX = { 4: 24, 6: 64 } as const;
 
 /**
- * Hands out pod addresses from the cluster's pod CIDR, split into one range per node (nodes in
- * name order). An address depends on the pod's identity, not on how many pods came before it,
+ * Hands out pod addresses from the cluster's pod CIDR, split into one range per node: the node's
+ * own `spec.podCIDR` (allocated at apply time) when it has one, else a range by name order. An address depends on the pod's identity, not on how many pods came before it,
  * so adding or removing a pod leaves every other pod's address unchanged (barring a collision,
  * which moves only the later-hashed pod to the next free slot).
  */
 export class PodAddressPool {
   private readonly block: CidrBlock;
   private readonly nodeIndex = new Map<string, number>();
+  private readonly nodeBlocks = new Map<string, CidrBlock>();
   private readonly used = new Set<string>();
 
-  constructor(podCidr: string, nodeNames: readonly string[]) {
+  constructor(podCidr: string, nodes: readonly (string | { name: string; podCidr?: string })[]) {
     const block = parseCidr(podCidr);
     if (!block) throw new Error(`invalid pod CIDR ${podCidr}`);
     this.block = block;
-    [...nodeNames].sort().forEach((name, i) => this.nodeIndex.set(name, i));
+    const named = nodes.map((n) => (typeof n === 'string' ? { name: n } : n));
+    [...named].sort((a, b) => (a.name < b.name ? -1 : 1)).forEach((node, i) => {
+      this.nodeIndex.set(node.name, i);
+      const own = node.podCidr ? parseCidr(node.podCidr) : undefined;
+      if (own && own.family === block.family) this.nodeBlocks.set(node.name, own);
+    });
   }
 
   /** Addresses already taken by imported pods are never handed out again. */
@@ -29,6 +35,8 @@ export class PodAddressPool {
 
   /** The node range index: the node's position, or a range past all nodes for unscheduled pods. */
   private range(nodeName: string | undefined): { base: bigint; size: bigint } {
+    const own = nodeName !== undefined ? this.nodeBlocks.get(nodeName) : undefined;
+    if (own) return { base: own.network, size: 1n << BigInt((own.family === 4 ? 32 : 128) - own.prefix) };
     const nodePrefix = Math.max(NODE_PREFIX[this.block.family], this.block.prefix);
     const size = 1n << BigInt((this.block.family === 4 ? 32 : 128) - nodePrefix);
     const ranges = 1n << BigInt(nodePrefix - this.block.prefix);

@@ -196,12 +196,15 @@ export function podsOfCluster(objects: readonly ClusterObjectInput[], settings: 
     }
   }
 
-  assignAddresses(pods, settings.podCidr, nodes);
+  const nodeRanges = objects
+    .filter((o) => o.kind === 'Node')
+    .map((o) => ({ name: o.metadata.name, podCidr: record(o.spec).podCIDR as string | undefined }));
+  assignAddresses(pods, settings.podCidr, nodeRanges);
   return pods.sort((a, b) => (a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace)));
 }
 
 /** Pods keep imported addresses; the others get a stable one from their node's range. */
-function assignAddresses(pods: ModelPod[], podCidr: string, nodes: readonly string[]): void {
+function assignAddresses(pods: ModelPod[], podCidr: string, nodes: readonly { name: string; podCidr?: string }[]): void {
   const pool = new PodAddressPool(podCidr, nodes);
   for (const pod of pods) for (const ip of pod.ips) pool.reserve(ip);
   const unaddressed = pods.filter((p) => p.ips.length === 0).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
