@@ -109,6 +109,19 @@ describe('services, routing tables and cluster DNS', () => {
     expect(port.body.errors[0].path).toBe('spec.ports[0].nodePort');
   });
 
+  it('lists computed endpoints and slices, ready or not, with target ports resolved per pod', async () => {
+    const res = await get('/endpoints', { namespace: 'shop', service: 'api' }).expect(200);
+    const [apiEndpoints] = res.body.items;
+    expect(apiEndpoints.endpoints.map((e: { pod: string; ports: Record<string, { port: number }> }) => [e.pod, e.ports.http!.port])).toEqual([
+      ['shop/api-1', 8080],
+      ['shop/api-2', 8081],
+    ]);
+    expect(apiEndpoints.slices.length).toBeGreaterThan(0);
+    const empty = await get('/endpoints', { namespace: 'shop', service: 'empty' }).expect(200);
+    expect(empty.body.items[0].endpoints).toEqual([]);
+    await get('/endpoints', { namespace: 'shop', service: 'nope' }).expect(404);
+  });
+
   it("renders a node's routing table as json, iptables, ipvs and nftables", async () => {
     const json = await get('/routes', { node: 'n1', format: 'json' }).expect(200);
     const route = json.body.table.routes.find((r: { name?: string; servicePortName?: string }) => JSON.stringify(r).includes('shop/api:http'));

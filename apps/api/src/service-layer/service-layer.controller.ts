@@ -7,6 +7,7 @@ import { ServiceLayerService } from './service-layer.service';
 
 const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
 const RoutesQuery = z.strictObject({ node: z.string().min(1).optional(), format: z.string().optional(), consistent });
+const EndpointsQuery = z.strictObject({ namespace: z.string().optional(), service: z.string().optional(), consistent });
 const RecordsQuery = z.strictObject({ name: z.string().optional(), type: z.string().optional(), consistent });
 const ResolveQuery = z.strictObject({ name: z.string(), from: z.string(), type: z.string().optional(), consistent });
 
@@ -32,6 +33,18 @@ export class ServiceLayerController {
     }
     response.type('text/plain; charset=utf-8');
     return result.text;
+  }
+
+  @Get('endpoints')
+  @ApiOperation({
+    summary: 'Endpoints of Services, and their EndpointSlices (at most 100 endpoints each)',
+    description: 'Computed for every Service with a selector (ready or not, target ports resolved per pod); Services without a selector take the EndpointSlices applied by the user.',
+  })
+  @ApiQuery({ name: 'namespace', required: false })
+  @ApiQuery({ name: 'service', required: false })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  endpoints(@Param('cluster') cluster: string, @Query() query: unknown) {
+    return this.serviceLayer.endpoints(cluster, parseQuery(EndpointsQuery, query));
   }
 
   @Get('dns/records')

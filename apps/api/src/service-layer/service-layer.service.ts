@@ -67,6 +67,21 @@ export class ServiceLayerService {
     return { ...revisionOf(snapshot), node: node || undefined, format, mode: snapshot.settings.kubeProxyMode, table, text };
   }
 
+  /** Endpoints and EndpointSlices as the EndpointSlice controller would publish them. */
+  async endpoints(cluster: string, query: { namespace?: string; service?: string; consistent?: boolean }) {
+    const snapshot = await this.snapshots.load(cluster, { consistent: query.consistent });
+    const selected = snapshot.clusterModel.endpoints.filter(
+      (e) => (query.namespace === undefined || e.namespace === query.namespace) && (query.service === undefined || e.service === query.service),
+    );
+    if (query.service !== undefined && selected.length === 0) {
+      const exists = snapshot.clusterModel.services.some((s) => s.name === query.service && (query.namespace === undefined || s.namespace === query.namespace));
+      if (!exists) {
+        throw new DomainError('NOT_FOUND', `service "${query.service}" does not exist`, [{ path: 'service', reason: 'NotFound', message: `no service "${query.service}"${query.namespace ? ` in namespace "${query.namespace}"` : ''}` }]);
+      }
+    }
+    return { ...revisionOf(snapshot), items: selected };
+  }
+
   async dnsRecords(cluster: string, query: { name?: string; type?: string; consistent?: boolean }) {
     const type = query.type === undefined ? undefined : this.dnsType(query.type);
     const snapshot = await this.snapshots.load(cluster, { consistent: query.consistent });
