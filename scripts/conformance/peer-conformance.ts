@@ -10,7 +10,9 @@ import {
   DomainError,
   computeClusterModel,
   connectionList,
+  exposureReport,
   parseManifestBody,
+  renderExposure,
   policyModelOf,
   renderConnectionList,
   validateManifests,
@@ -35,7 +37,6 @@ const FAMILY_OF_KIND: Record<string, string> = {
   VirtualMachine: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
   VirtualMachineInstance: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
 };
-const INGRESS_FAMILY = 'Ingress / Route ({ingress-controller} rows)';
 
 /** Why the remaining differences are the peer's, and how scope was decided. */
 export const NOTES = `## Where we differ from the peer on purpose
@@ -155,29 +156,37 @@ export interface Outcome {
 }
 
 /** Runs every peer scenario that has a connlist golden (those whose name contains `filter`, if given). */
-export function runConformance(options: { filter?: string; onFailure?: (name: string, got: string) => void } = {}): { outcomes: Outcome[]; focusOutcomes: Outcome[] } {
+export function runConformance(options: { filter?: string; onFailure?: (name: string, got: string) => void } = {}): { outcomes: Outcome[]; focusOutcomes: Outcome[]; exposureOutcomes: Outcome[] } {
   const { filter } = options;
   const goldens = new Set(fs.readdirSync(goldenDir));
+  const focusFiles = (name: string): string[] =>
+    [...goldens].filter((f) => f.startsWith(`${name}_focus_workload_`) && f.endsWith('_connlist_output.txt') && isPlainFocus(f.slice(`${name}_focus_workload_`.length, -'_connlist_output.txt'.length))).sort();
+  // Scenarios with a connlist golden, and those with only focus goldens (their focus variants run alone).
   const scenarios = fs
     .readdirSync(testsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && goldens.has(`${d.name}_connlist_output.txt`))
+    .filter((d) => d.isDirectory() && (goldens.has(`${d.name}_connlist_output.txt`) || goldens.has(`${d.name}_exposure_output.txt`) || focusFiles(d.name).length > 0))
     .map((d) => d.name)
     .filter((n) => !filter || n.includes(filter))
     .sort();
 
   const outcomes: Outcome[] = [];
   const focusOutcomes: Outcome[] = [];
+  const exposureOutcomes: Outcome[] = [];
   for (const name of scenarios) {
-    const golden = fs.readFileSync(path.join(goldenDir, `${name}_connlist_output.txt`), 'utf8');
+    const exposureGolden = goldens.has(`${name}_exposure_output.txt`) ? fs.readFileSync(path.join(goldenDir, `${name}_exposure_output.txt`), 'utf8') : undefined;
+    const hasMain = goldens.has(`${name}_connlist_output.txt`);
+    const golden = hasMain ? fs.readFileSync(path.join(goldenDir, `${name}_connlist_output.txt`), 'utf8') : '';
     const loaded = load(path.join(testsDir, name));
     const families = new Set<string>();
     // Other unsupported kinds (ConfigMap, ServiceAccount, RBAC) carry no connectivity: reported, not fatal.
     for (const k of loaded.unsupportedKinds) if (FAMILY_OF_KIND[k]) families.add(FAMILY_OF_KIND[k]!);
     for (const o of loaded.objects) if (FAMILY_OF_KIND[o.kind]) families.add(FAMILY_OF_KIND[o.kind]!);
-    if (golden.includes('{ingress-controller}')) families.add(INGRESS_FAMILY);
     const base = { name, problems: loaded.problems, unsupported: [...loaded.unsupportedKinds].sort() };
     if (families.size > 0) {
-      outcomes.push({ ...base, family: [...families].sort().join(' + ') });
+      const family = [...families].sort().join(' + ');
+      if (hasMain) outcomes.push({ ...base, family });
+      if (exposureGolden !== undefined) exposureOutcomes.push({ ...base, family });
+      for (const file of focusFiles(name)) focusOutcomes.push({ name: file.replace('_connlist_output.txt', ''), family, problems: [], unsupported: [] });
       continue;
     }
     const cluster = computeClusterModel(loaded.objects, SETTINGS);
@@ -188,22 +197,35 @@ export function runConformance(options: { filter?: string; onFailure?: (name: st
       const diff = firstDifference(expected, lines);
       return { pass: !diff, ...(diff ? { diff } : {}), expectedLines: expected.length, gotLines: lines.length };
     };
-    const got = renderConnectionList(connectionList(model), 'txt');
-    const outcome: Outcome = { ...base, ...compare(golden, got) };
-    outcomes.push(outcome);
-    if (!outcome.pass) options.onFailure?.(name, got);
+    if (hasMain) {
+      const got = renderConnectionList(connectionList(model, { clusterModel: cluster }), 'txt');
+      const outcome: Outcome = { ...base, ...compare(golden, got) };
+      outcomes.push(outcome);
+      if (!outcome.pass) options.onFailure?.(name, got);
+    }
 
-    // Focus variants: <scenario>_focus_workload_<ns>_<name>_connlist_output.txt (no direction, peer or port suffix).
-    const prefix = `${name}_focus_workload_`;
-    for (const file of [...goldens].filter((f) => f.startsWith(prefix) && f.endsWith('_connlist_output.txt')).sort()) {
-      const rest = file.slice(prefix.length, -'_connlist_output.txt'.length);
-      if (/_(ingress|egress)$|_with_|_(tcp|udp|sctp)-\d+$/.test(rest)) continue;
+    if (exposureGolden !== undefined) {
+      const report = exposureReport({ model, clusterModel: cluster, settings: SETTINGS });
+      const got = renderExposure(report, 'txt');
+      const outcome: Outcome = { ...base, ...compare(exposureGolden, got) };
+      exposureOutcomes.push(outcome);
+      if (!outcome.pass) options.onFailure?.(`${name} (exposure)`, got);
+    }
+
+    // Focus variants: <scenario>_focus_workload_[<ns>_]<name>_connlist_output.txt (no direction, peer or port suffix).
+    for (const file of focusFiles(name)) {
+      const rest = file.slice(`${name}_focus_workload_`.length, -'_connlist_output.txt'.length);
       const cut = rest.indexOf('_');
       // Kubernetes names have no `_`: the first one separates namespace and name; none means any namespace.
       const focus = cut < 0 ? { name: rest } : { namespace: rest.slice(0, cut), name: rest.slice(cut + 1) };
-      const text = renderConnectionList(connectionList(model, { focusWorkload: focus }), 'txt');
+      const text = renderConnectionList(connectionList(model, { focusWorkload: focus, clusterModel: cluster }), 'txt');
       focusOutcomes.push({ name: file.replace('_connlist_output.txt', ''), problems: [], unsupported: [], ...compare(fs.readFileSync(path.join(goldenDir, file), 'utf8'), text) });
     }
   }
-  return { outcomes, focusOutcomes };
+  return { outcomes, focusOutcomes, exposureOutcomes };
+}
+
+/** A focus on one workload only: no direction (`_ingress`/`_egress`), peer (`_with_`) or port suffix. */
+function isPlainFocus(rest: string): boolean {
+  return !/_(ingress|egress)$|_with_|_(tcp|udp|sctp)-\d+$/.test(rest);
 }

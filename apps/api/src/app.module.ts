@@ -25,6 +25,9 @@ import { PolicySnapshots } from './reachability/policy-snapshots';
 import { ReachabilityController } from './reachability/reachability.controller';
 import { ReachabilityService } from './reachability/reachability.service';
 import { ServiceLayerResolver } from './graphql/service-layer.resolver';
+import { NorthSouthResolver } from './graphql/north-south.resolver';
+import { NorthSouthController } from './north-south/north-south.controller';
+import { NorthSouthService } from './north-south/north-south.service';
 import { ServiceLayerController } from './service-layer/service-layer.controller';
 import { ServiceLayerService } from './service-layer/service-layer.service';
 
@@ -71,7 +74,7 @@ export class AppModule implements NestModule {
           formatError: formatGraphqlError,
         }),
       ],
-      controllers: [ClustersController, ObjectsController, ReachabilityController, ServiceLayerController, HealthController, MetricsController],
+      controllers: [ClustersController, ObjectsController, ReachabilityController, ServiceLayerController, NorthSouthController, HealthController, MetricsController],
       providers: [
         ClusterService,
         ObjectService,
@@ -81,6 +84,8 @@ export class AppModule implements NestModule {
         ReachabilityService,
         ServiceLayerResolver,
         ServiceLayerService,
+        NorthSouthResolver,
+        NorthSouthService,
         MetricsService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

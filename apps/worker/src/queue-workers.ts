@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { assertOneHandlerPerJob, createRedisConnection, JOB_QUEUE, JobName, QueueName, type JobPayloads } from '@switchyard/jobs';
 import { Worker, type Job } from 'bullmq';
+import { AuditService } from './audit/audit.service';
 import { RecomputeService } from './recompute/recompute.service';
 
 type Handler<J extends JobName> = (payload: JobPayloads[J], job: Job) => Promise<unknown>;
@@ -20,9 +21,11 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     recompute: RecomputeService,
+    audit: AuditService,
   ) {
     this.handlers = {
       [JobName.RecomputeCluster]: (payload) => recompute.recompute(payload.clusterId, { force: payload.force === true }),
+      [JobName.AuditCluster]: (payload) => audit.audit(payload.clusterId),
     };
   }
 

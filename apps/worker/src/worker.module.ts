@@ -4,6 +4,7 @@ import { JobsModule } from '@switchyard/jobs';
 import { PersistenceModule } from '@switchyard/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { QueueWorkers } from './queue-workers';
+import { AuditService } from './audit/audit.service';
 import { RecomputeService } from './recompute/recompute.service';
 
 @Module({})
@@ -20,7 +21,7 @@ export class WorkerModule {
         PersistenceModule,
         JobsModule,
       ],
-      providers: [RecomputeService, QueueWorkers],
+      providers: [RecomputeService, AuditService, QueueWorkers],
     };
   }
 }

@@ -12,8 +12,11 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Upper bound of a `consistent=true` wait for the snapshot to catch up, in ms. */
   CONSISTENT_READ_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
-  /** How long a worker holds a job before others may take it over (a crashed worker's job returns after this). */
-  JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /**
+   * How long a worker holds a job before others may take it over: a crashed worker's job returns
+   * after this. Long, because a computation holds the event loop and cannot renew its lock.
+   */
+  JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(3_600_000).default(300_000),
   /** Fault injection for crash tests: pause between computing and storing a snapshot. Keep 0 in production. */
   RECOMPUTE_PAUSE_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });

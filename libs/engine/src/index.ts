@@ -55,3 +55,28 @@ export {
   iptablesSavedProbability,
   type IptablesServiceChains,
 } from './services/kube-proxy-names';
+export * from './changes/connectivity-diff';
+export {
+  FINDING_SEVERITIES,
+  type FindingSeverity,
+  type FindingObject,
+  type Finding,
+  type AuditSettings,
+  type AuditInput,
+  type AuditRuleInfo,
+} from './audits/finding';
+export { AUDIT_RULES, auditCluster } from './audits/audit-rules';
+export { reconcileFindings, type FindingsReconciliation } from './audits/findings-diff';
+export * from './changes/apply-in-memory';
+export * from './changes/model-diff';
+export * from './ingress/ingress-routes';
+export * from './ingress/ingress-match';
+export { exactPathMatches, prefixPathMatches, parseRequestUrl, type ParsedRequestUrl } from './ingress/http-paths';
+export type { BackendEndpoint } from './ingress/service-backends';
+export * from './gateway/gateway-routes';
+export * from './gateway/gateway-match';
+export { gatewayHostMatches, intersectHostnames } from './gateway/gateway-hostnames';
+export * from './diagnosis/diagnose';
+export * from './exposure/ingress-backends';
+export * from './exposure/ingress-controller';
+export * from './exposure/exposure-report';

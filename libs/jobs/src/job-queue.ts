@@ -2,12 +2,13 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { deduplicationId, JOB_QUEUE, JobName, QueueName, type JobPayloads } from './job-registry';
+import { auditSchedulerId, deduplicationId, JOB_QUEUE, JobName, QueueName, type JobPayloads } from './job-registry';
 import { createRedisConnection } from './redis-connection';
 
 /** How long a new job waits for more changes of the same key before it runs. */
 const COALESCE_MS: { readonly [J in JobName]: number } = {
   [JobName.RecomputeCluster]: 25,
+  [JobName.AuditCluster]: 100,
 };
 
 /** Finished jobs are kept briefly for inspection, then removed so Redis does not grow. */
@@ -44,6 +45,19 @@ export class JobQueue implements OnModuleDestroy {
       backoff: { type: 'exponential', delay: 500 },
       ...RETENTION,
     });
+  }
+
+  /** Audits a cluster every `everySeconds` (BullMQ job scheduler; replaces an earlier interval). */
+  async scheduleAudit(clusterId: string, everySeconds: number): Promise<void> {
+    await this.queue(QueueName.ClusterAudit).upsertJobScheduler(
+      auditSchedulerId(clusterId),
+      { every: everySeconds * 1000 },
+      { name: JobName.AuditCluster, data: { clusterId }, opts: RETENTION },
+    );
+  }
+
+  async unscheduleAudit(clusterId: string): Promise<void> {
+    await this.queue(QueueName.ClusterAudit).removeJobScheduler(auditSchedulerId(clusterId));
   }
 
   /** Jobs waiting, active, delayed and failed per queue: for metrics and health. */

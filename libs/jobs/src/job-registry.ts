@@ -5,20 +5,25 @@
  */
 export enum QueueName {
   ClusterCompute = 'cluster-compute',
+  ClusterAudit = 'cluster-audit',
 }
 
 export enum JobName {
   /** Recompute a cluster's derived network state (verdicts, routes, DNS) at its latest revision. */
   RecomputeCluster = 'recompute-cluster',
+  /** Run the audit rules over a cluster's latest snapshot and update its findings. */
+  AuditCluster = 'audit-cluster',
 }
 
 export interface JobPayloads {
   /** `force` recomputes even when the snapshot is current (an operator's explicit request). */
   [JobName.RecomputeCluster]: { clusterId: string; force?: boolean };
+  [JobName.AuditCluster]: { clusterId: string };
 }
 
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.RecomputeCluster]: QueueName.ClusterCompute,
+  [JobName.AuditCluster]: QueueName.ClusterAudit,
 };
 
 /**
@@ -28,10 +33,14 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
 export function deduplicationId<J extends JobName>(name: J, payload: JobPayloads[J]): string {
   switch (name) {
     case JobName.RecomputeCluster:
+    case JobName.AuditCluster:
       return `${name}:${payload.clusterId}`;
   }
   return name;
 }
+
+/** The id of a cluster's repeatable audit (one scheduler per cluster). */
+export const auditSchedulerId = (clusterId: string): string => `${JobName.AuditCluster}:${clusterId}`;
 
 /** Fails at start-up when a job has no handler or two, so no job is silently never run. */
 export function assertOneHandlerPerJob(handled: ReadonlyArray<JobName>): void {

@@ -11,5 +11,6 @@ export function settingsOf(cluster: Cluster): ClusterSettings {
     cni: cluster.cni,
     kubeProxyMode: cluster.kubeProxyMode,
     nodePortRange: `${cluster.nodePortMin}-${cluster.nodePortMax}`,
+    auditIntervalSeconds: cluster.auditIntervalSeconds,
   };
 }

@@ -42,6 +42,7 @@ function columnsOf(settings: ClusterSettings) {
     kubeProxyMode: settings.kubeProxyMode,
     nodePortMin: min!,
     nodePortMax: max!,
+    auditIntervalSeconds: settings.auditIntervalSeconds,
   };
 }
 
@@ -136,6 +137,12 @@ export class ClusterStore {
       const merged = mergeClusterSettings(settingsOf(current), patch);
       const changed = JSON.stringify(columnsOf(merged)) !== JSON.stringify(columnsOf(settingsOf(current)));
       if (!changed) return current;
+      // The audit interval is operational, not part of the network: no new revision for it.
+      const { auditIntervalSeconds: _before, ...networkBefore } = settingsOf(current);
+      const { auditIntervalSeconds, ...networkAfter } = merged;
+      if (JSON.stringify(networkBefore) === JSON.stringify(networkAfter)) {
+        return tx.cluster.update({ where: { id: current.id }, data: { auditIntervalSeconds } });
+      }
       await checkAllocationsFit(tx, current, merged);
       const revision = current.revision + 1;
       await tx.revision.create({

@@ -14,6 +14,8 @@ export class ClusterService {
   async create(body: unknown): Promise<ClusterView> {
     const settings = validateClusterSettings(body, { partial: false });
     const cluster = await this.clusters.create(settings);
+    const { id } = await this.clusters.find(cluster.name);
+    await this.jobs.scheduleAudit(id, cluster.auditIntervalSeconds);
     await this.recompute(cluster.name);
     return cluster;
   }
@@ -31,11 +33,17 @@ export class ClusterService {
     const before = await this.clusters.get(name);
     const after = await this.clusters.update(name, patch);
     if (after.revision !== before.revision) await this.recompute(name);
+    if (after.auditIntervalSeconds !== before.auditIntervalSeconds) {
+      const { id } = await this.clusters.find(name);
+      await this.jobs.scheduleAudit(id, after.auditIntervalSeconds);
+    }
     return after;
   }
 
-  delete(name: string): Promise<void> {
-    return this.clusters.delete(name);
+  async delete(name: string): Promise<void> {
+    const { id } = await this.clusters.find(name);
+    await this.clusters.delete(name);
+    await this.jobs.unscheduleAudit(id);
   }
 
   /** Every change to a cluster asks the worker to bring its derived state up to date. */

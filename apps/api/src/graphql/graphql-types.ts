@@ -25,6 +25,7 @@ export class ClusterType {
   @Field() cni!: string;
   @Field() kubeProxyMode!: string;
   @Field() nodePortRange!: string;
+  @Field(() => Int, { description: 'How often the background audit re-runs' }) auditIntervalSeconds!: number;
   @Field(() => Int, { description: 'Advanced by every change to the cluster' }) revision!: number;
   @Field(() => Int, { description: 'The revision the latest computed snapshot reflects' }) computedRevision!: number;
   @Field({ description: 'pending | computing | ready | failed' }) computeState!: string;
@@ -113,6 +114,7 @@ export class ClusterInput {
   @Field({ nullable: true }) cni?: string;
   @Field({ nullable: true }) kubeProxyMode?: string;
   @Field({ nullable: true }) nodePortRange?: string;
+  @Field(() => Int, { nullable: true }) auditIntervalSeconds?: number;
 }
 
 @ObjectType('Reachability')

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
-import { DomainError, policyModelOf, type ClusterModel, type ClusterSettings, type ConnectionRow, type PolicyModel } from '@switchyard/engine';
+import {
+  DomainError,
+  policyModelOf,
+  type ClusterModel,
+  type ClusterSettings,
+  type ConnectionRow,
+  type GatewayRoutes,
+  type IngressRoutingTable,
+  type PolicyModel,
+} from '@switchyard/engine';
 import { ClusterStore, PrismaService, settingsOf } from '@switchyard/persistence';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -15,6 +24,8 @@ export interface LoadedSnapshot {
   model: PolicyModel;
   /** The connection list the worker computed for this revision. */
   connections: ConnectionRow[];
+  /** Ingress tables per class and Gateway API views, as the worker computed them. */
+  northSouth: { ingress: IngressRoutingTable[]; gateway: GatewayRoutes };
   /** Cluster settings as they stood at this revision. */
   settings: ClusterSettings;
   /** Views derived on first use and kept with the snapshot (DNS records, per-node routing tables). */
@@ -84,6 +95,11 @@ export class PolicySnapshots {
       clusterModel,
       model: policyModelOf(clusterModel, { cni: settings.cni }),
       connections: snapshot.connections as unknown as ConnectionRow[],
+      northSouth: {
+        ingress: [],
+        gateway: { gateways: [], routes: [] },
+        ...(snapshot.northSouth as object),
+      } as LoadedSnapshot['northSouth'],
       settings,
       derived: new Map(),
     };

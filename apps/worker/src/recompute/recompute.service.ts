@@ -1,8 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { computeClusterModel, connectionList, policyModelOf } from '@switchyard/engine';
-import { ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
+import {
+  computeClusterModel,
+  connectionList,
+  diffConnections,
+  gatewayRoutes,
+  ingressRoutes,
+  policyModelOf,
+  type ConnectionRow,
+} from '@switchyard/engine';
+import { JobName, JobQueue } from '@switchyard/jobs';
+import { ObjectStore, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
+
+/** Connectivity changes carried in one event; the diff endpoint has them all. */
+const MAX_EVENT_CHANGES = 500;
 
 /**
  * Level-triggered recomputation: whatever the job says, read the cluster's latest revision,
@@ -18,6 +30,7 @@ export class RecomputeService {
     private readonly prisma: PrismaService,
     private readonly objects: ObjectStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
   ) {}
 
   async recompute(clusterId: string, options: { force?: boolean } = {}): Promise<{ revision: number } | { skipped: string }> {
@@ -35,6 +48,12 @@ export class RecomputeService {
       const model = computeClusterModel(objects, settings);
       // What the policies allow, at workload level: compiled once, evaluated on pod classes.
       const connections = connectionList(policyModelOf(model, settings));
+      // North-south routing: Ingress tables per class, and Gateways/HTTPRoutes with the status
+      // conditions a controller would set (kept here rather than written back into the objects).
+      const northSouth = {
+        ingress: ingressRoutes({ objects, services: model.services, endpoints: model.endpoints }),
+        gateway: gatewayRoutes({ objects, services: model.services, endpoints: model.endpoints }),
+      };
       const durationMs = Math.round(performance.now() - started);
       if (this.config.recomputePauseMs > 0) await sleep(this.config.recomputePauseMs);
       const stored = await this.prisma.$transaction(async (tx) => {
@@ -44,10 +63,25 @@ export class RecomputeService {
         if (!current || current.computedRevision > revision) return false;
         const data = model as unknown as object;
         const rows = connections as unknown as object;
+        const previous = await tx.clusterSnapshot.findUnique({ where: { clusterId }, select: { revision: true, connections: true } });
+        const changes = previous ? diffConnections(previous.connections as unknown as ConnectionRow[], connections) : [];
+        await tx.clusterEvent.create({
+          data: { clusterId, revision, type: 'recomputed', payload: { revision, durationMs, pods: model.pods.length, connections: connections.length } },
+        });
+        if (changes.length > 0) {
+          await tx.clusterEvent.create({
+            data: {
+              clusterId,
+              revision,
+              type: 'connectivity-changed',
+              payload: { fromRevision: previous!.revision, toRevision: revision, count: changes.length, changes: changes.slice(0, MAX_EVENT_CHANGES) as unknown as object[] },
+            },
+          });
+        }
         await tx.clusterSnapshot.upsert({
           where: { clusterId },
-          create: { clusterId, revision, durationMs, data, connections: rows },
-          update: { revision, durationMs, data, connections: rows, computedAt: new Date() },
+          create: { clusterId, revision, durationMs, data, connections: rows, northSouth: northSouth as unknown as object },
+          update: { revision, durationMs, data, connections: rows, northSouth: northSouth as unknown as object, computedAt: new Date() },
         });
         await tx.cluster.update({
           where: { id: clusterId },
@@ -58,8 +92,10 @@ export class RecomputeService {
           },
         });
         return true;
-      });
+      }, WRITE_TRANSACTION);
       this.logger.log(`cluster ${cluster.name}: revision ${revision} computed in ${durationMs} ms${stored ? '' : ' (newer already stored)'}`);
+      // Findings follow every new snapshot.
+      if (stored) await this.jobs.enqueue(JobName.AuditCluster, { clusterId });
       return { revision };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

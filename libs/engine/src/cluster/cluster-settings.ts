@@ -21,6 +21,8 @@ export interface ClusterSettings {
   kubeProxyMode: KubeProxyMode;
   /** "min-max", inclusive, as kube-apiserver's --service-node-port-range. */
   nodePortRange: string;
+  /** How often the background audit re-runs (it also runs after every recomputation). */
+  auditIntervalSeconds: number;
 }
 
 export const CLUSTER_DEFAULTS: Omit<ClusterSettings, 'name'> = {
@@ -30,6 +32,7 @@ export const CLUSTER_DEFAULTS: Omit<ClusterSettings, 'name'> = {
   cni: 'calico',
   kubeProxyMode: 'iptables',
   nodePortRange: '30000-32767',
+  auditIntervalSeconds: 3600,
 };
 
 export interface PortRange {
@@ -68,6 +71,7 @@ const settingsSchema = z.strictObject({
   clusterDomain: checkedString(checkDns1123Subdomain),
   cni: z.enum(CNI_PLUGINS),
   kubeProxyMode: z.enum(KUBE_PROXY_MODES),
+  auditIntervalSeconds: z.number().int().min(60).max(7 * 24 * 3600),
   nodePortRange: z.string().superRefine((value, ctx) => {
     if (!parseNodePortRange(value)) {
       addFieldIssue(ctx, 'FieldValueInvalid', invalidValueMessage(value, ['must be "min-max" with 1 <= min < max <= 65535']));
@@ -115,8 +119,8 @@ export function validateClusterSettings(input: unknown, options: { partial: bool
 /** Applies a validated PATCH and re-checks the rules that span fields on the result. */
 export function mergeClusterSettings(current: ClusterSettings, patch: Partial<ClusterSettings>): ClusterSettings {
   const merged: ClusterSettings = { ...current };
-  for (const [key, value] of Object.entries(patch) as [keyof ClusterSettings, string | undefined][]) {
-    if (value !== undefined) (merged as unknown as Record<string, string>)[key] = value;
+  for (const [key, value] of Object.entries(patch) as [keyof ClusterSettings, unknown][]) {
+    if (value !== undefined) (merged as unknown as Record<string, unknown>)[key] = value;
   }
   const errors = overlapErrors(merged);
   if (errors.length) fail(errors);

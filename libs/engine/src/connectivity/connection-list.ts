@@ -3,6 +3,8 @@ import type { IpAddress } from '../addresses/cidr-blocks';
 import type { PolicyModel } from '../policy/policy-model';
 import type { PodClass } from '../policy/pod-classes';
 import type { ModelPod } from '../workloads/pods-from-workloads';
+import type { ClusterModel } from '../workloads/cluster-model';
+import { ingressControllerRows, INGRESS_CONTROLLER_PLACEHOLDER, type IngressControllerSetting } from '../exposure/ingress-controller';
 import { formatConnections, isEmptyConnections, unionConnections, emptyConnections, type ConnectionSet } from './connection-set';
 
 /**
@@ -21,6 +23,14 @@ export interface ConnectionRow {
 export interface ConnectionListOptions {
   /** Only rows with this workload as source or destination; without a namespace, any namespace. */
   focusWorkload?: { namespace?: string; name: string };
+  /**
+   * The cluster model the policy model was built from: with its Ingress/Route backends, rows
+   * `{ingress-controller} => ns/name[Kind]` are added for backends whose controller workload is
+   * not in the cluster (see exposure/ingress-controller.ts). Without it, no such rows.
+   */
+  clusterModel?: Pick<ClusterModel, 'services' | 'endpoints' | 'ingressBackends' | 'ingressClasses'>;
+  /** Which workload runs each ingress controller; defaults to DEFAULT_INGRESS_CONTROLLERS. */
+  ingressControllers?: readonly IngressControllerSetting[];
 }
 
 export type ConnectionListFormat = 'txt' | 'csv' | 'json' | 'md' | 'dot';
@@ -61,6 +71,8 @@ export function externalRanges(model: PolicyModel, direction: 'ingress' | 'egres
 /** Whether a row endpoint `ns/name[Kind]` is the focused workload (by name only when no namespace is given). */
 export function workloadInFocus(name: string, focus: ConnectionListOptions['focusWorkload']): boolean {
   if (!focus) return true;
+  // The stand-in ingress controller is in focus by its own name (the peer's `ingress-controller`).
+  if (name === INGRESS_CONTROLLER_PLACEHOLDER.name) return focus.namespace === undefined && focus.name === INGRESS_CONTROLLER_PLACEHOLDER.pod;
   return focus.namespace !== undefined
     ? name.startsWith(`${focus.namespace}/${focus.name}[`)
     : name.slice(name.indexOf('/') + 1).startsWith(`${focus.name}[`);
@@ -114,6 +126,12 @@ export function connectionList(model: PolicyModel, options: ConnectionListOption
         if (direction === 'egress') add(name, range.name, conns);
         else add(range.name, name, conns);
       }
+    }
+  }
+  if (options.clusterModel) {
+    const settings = options.ingressControllers ? { ingressControllers: options.ingressControllers } : {};
+    for (const row of ingressControllerRows(model, options.clusterModel, settings)) {
+      if (inFocus(row.src) || inFocus(row.dst)) add(row.src, row.dst, row.connections);
     }
   }
   return rows.sort((a, b) => (a.src !== b.src ? (a.src < b.src ? -1 : 1) : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));

@@ -79,3 +79,37 @@ export function formatConnections(c: ConnectionSet): string {
     .map((p) => `${p} ${c[p].map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(',')}`)
     .join(',');
 }
+
+/**
+ * Distinct connection sets by integer id (the first one interned gets 0), with their text:
+ * most pairs of a connection list share a handful of sets, so rows can share one object each.
+ */
+export class ConnectionInterner {
+  private readonly sets: ConnectionSet[] = [];
+  private readonly texts: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  intern(c: ConnectionSet): number {
+    const text = formatConnections(c);
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.sets.length;
+      this.ids.set(text, id);
+      this.sets.push(c);
+      this.texts.push(text);
+    }
+    return id;
+  }
+
+  set(id: number): ConnectionSet {
+    return this.sets[id]!;
+  }
+
+  text(id: number): string {
+    return this.texts[id]!;
+  }
+
+  get size(): number {
+    return this.sets.length;
+  }
+}

@@ -81,24 +81,36 @@ export function atomOf(atoms: IpAtoms, address: IpAddress): number {
   return lo;
 }
 
-const labelsKey = (labels: Record<string, string>): string =>
-  JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
-/** Which interned selectors each distinct label set matches, through a `key=value` index. */
-function matchSelectors(pods: readonly ModelPod[], selectors: readonly CompiledSelector[]): { groupOf: Int32Array; matched: number[][] } {
+/**
+ * The canonical key of a label set. Pods made from one template carry their labels in the same
+ * order, so the key in insertion order is looked up first and the sorted one only for new orders.
+ */
+function labelGroups(pods: readonly ModelPod[]): { groupOf: Int32Array; groupLabels: Record<string, string>[] } {
   const groupOf = new Int32Array(pods.length);
-  const groupIndex = new Map<string, number>();
+  const byRaw = new Map<string, number>();
+  const byCanonical = new Map<string, number>();
   const groupLabels: Record<string, string>[] = [];
   pods.forEach((pod, i) => {
-    const key = labelsKey(pod.labels);
-    let g = groupIndex.get(key);
+    const raw = JSON.stringify(pod.labels);
+    let g = byRaw.get(raw);
     if (g === undefined) {
-      g = groupLabels.length;
-      groupIndex.set(key, g);
-      groupLabels.push(pod.labels);
+      const canonical = JSON.stringify(Object.entries(pod.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      g = byCanonical.get(canonical);
+      if (g === undefined) {
+        g = groupLabels.length;
+        byCanonical.set(canonical, g);
+        groupLabels.push(pod.labels);
+      }
+      byRaw.set(raw, g);
     }
     groupOf[i] = g;
   });
+  return { groupOf, groupLabels };
+}
+
+/** Which interned selectors each distinct label set matches, through a `key=value` index. */
+function matchSelectors(pods: readonly ModelPod[], selectors: readonly CompiledSelector[]): { groupOf: Int32Array; matched: number[][] } {
+  const { groupOf, groupLabels } = labelGroups(pods);
   const byPair = new Map<string, number[]>();
   groupLabels.forEach((labels, g) => {
     for (const [k, v] of Object.entries(labels)) {
@@ -117,8 +129,28 @@ function matchSelectors(pods: readonly ModelPod[], selectors: readonly CompiledS
   return { groupOf, matched };
 }
 
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
+/** `parseIpAddress`, with a fast path for plain dotted-quad IPv4 (what almost every pod has). */
+function parseAddress(text: string): IpAddress | undefined {
+  const m = DOTTED_QUAD.exec(text);
+  if (m) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    const c = Number(m[3]);
+    const d = Number(m[4]);
+    if (a <= 255 && b <= 255 && c <= 255 && d <= 255) return { family: 4, value: BigInt(a * 16777216 + b * 65536 + c * 256 + d) };
+  }
+  return parseIpAddress(text);
+}
+
 export function podIps(pod: ModelPod): IpAddress[] {
-  return pod.ips.map(parseIpAddress).filter((a): a is IpAddress => a !== undefined);
+  const out: IpAddress[] = [];
+  for (const ip of pod.ips) {
+    const a = parseAddress(ip);
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 export function namedPortsOf(pod: ModelPod, referenced: ReadonlySet<string>): Map<string, NamedPort> {
@@ -129,6 +161,20 @@ export function namedPortsOf(pod: ModelPod, referenced: ReadonlySet<string>): Ma
   return out;
 }
 
+/** The key part of `namedPortsOf`'s result, without building the map (most pods declare none that are referenced). */
+function namedPortsSignature(pod: ModelPod, referenced: ReadonlySet<string>): string {
+  let parts: string[] | undefined;
+  let seen: string[] | undefined;
+  for (const p of pod.containerPorts) {
+    if (!p.name || !referenced.has(p.name)) continue;
+    if (seen?.includes(p.name)) continue;
+    (seen ??= []).push(p.name);
+    (parts ??= []).push(`${p.name}:${p.protocol}:${p.containerPort}`);
+  }
+  if (!parts) return '';
+  return parts.length === 1 ? parts[0]! : parts.sort().join(',');
+}
+
 export function buildPodClasses(
   pods: readonly ModelPod[],
   selectors: readonly CompiledSelector[],
@@ -136,19 +182,31 @@ export function buildPodClasses(
   atoms: IpAtoms,
 ): { classes: PodClass[]; classOf: Int32Array } {
   const { groupOf, matched } = matchSelectors(pods, selectors);
+  // Label groups that match the same selectors share one id (and one set).
+  const selIds = new Map<string, number>();
+  const selSets: ReadonlySet<number>[] = [];
+  const selOfGroup = matched.map((sel) => {
+    const key = sel.join(',');
+    let id = selIds.get(key);
+    if (id === undefined) {
+      id = selSets.length;
+      selIds.set(key, id);
+      selSets.push(new Set(sel));
+    }
+    return id;
+  });
   const classes: PodClass[] = [];
   const classOf = new Int32Array(pods.length);
   const byKey = new Map<string, PodClass>();
   pods.forEach((pod, i) => {
     const ips = podIps(pod);
-    const named = namedPortsOf(pod, referencedNames);
-    const sel = matched[groupOf[i]!]!;
-    const namedSig = [...named].map(([n, p]) => `${n}:${p.protocol}:${p.port}`).sort().join(',');
-    const atomSig = ips.map((a) => `${a.family}:${atomOf(atoms, a)}`).sort().join(',');
-    const key = `${pod.namespace}\u0000${sel.join(',')}\u0000${namedSig}\u0000${atomSig}`;
+    const sel = selOfGroup[groupOf[i]!]!;
+    const namedSig = namedPortsSignature(pod, referencedNames);
+    const atomSig = ips.length === 1 ? `${ips[0]!.family}:${atomOf(atoms, ips[0]!)}` : ips.map((a) => `${a.family}:${atomOf(atoms, a)}`).sort().join(',');
+    const key = `${pod.namespace}\u0000${sel}\u0000${namedSig}\u0000${atomSig}`;
     let cls = byKey.get(key);
     if (!cls) {
-      cls = { index: classes.length, namespace: pod.namespace, selectorIds: new Set(sel), namedPorts: named, ips, pods: [], ingressPolicies: [], egressPolicies: [] };
+      cls = { index: classes.length, namespace: pod.namespace, selectorIds: selSets[sel]!, namedPorts: namedPortsOf(pod, referencedNames), ips, pods: [], ingressPolicies: [], egressPolicies: [] };
       byKey.set(key, cls);
       classes.push(cls);
     }

@@ -111,7 +111,7 @@ export function enforcementOf(cni: string): { enforced: boolean; warnings: strin
 export const podKey = (pod: { namespace: string; name: string }): string => `${pod.namespace}/${pod.name}`;
 
 /** A bitset over class indexes. */
-class ClassSet {
+export class ClassSet {
   readonly words: Uint32Array;
   constructor(size: number) {
     this.words = new Uint32Array((size + 31) >>> 5);
@@ -132,6 +132,18 @@ class ClassSet {
     const extra = this.words.length * 32 - size;
     if (extra > 0) this.words[this.words.length - 1] = 0xffffffff >>> extra;
     return this;
+  }
+  /** Calls `fn` with each member, in increasing order. */
+  forEach(fn: (i: number) => void): void {
+    const w = this.words;
+    for (let k = 0; k < w.length; k++) {
+      let bits = w[k]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        fn((k << 5) + 31 - Math.clz32(low));
+        bits ^= low;
+      }
+    }
   }
 }
 
@@ -423,8 +435,11 @@ export class PolicyModel {
 
   private readonly ruleSets = new Map<CompiledRule, ClassSet>();
 
-  /** Classes matched by any peer of a rule (cached: it does not depend on the port). */
-  private ruleSet(policy: CompiledPolicy, rule: CompiledRule): ClassSet {
+  /**
+   * Classes matched by any peer of a rule (cached: it does not depend on the port). The set is
+   * shared: callers must not modify it.
+   */
+  ruleSet(policy: CompiledPolicy, rule: CompiledRule): ClassSet {
     let set = this.ruleSets.get(rule);
     if (set) return set;
     set = new ClassSet(this.classes.length);

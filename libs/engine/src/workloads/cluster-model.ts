@@ -4,6 +4,7 @@ import { podsOfCluster, type ModelPod } from './pods-from-workloads';
 import { computeEndpoints } from '../services/endpoint-slices';
 import { nodesOf, normalizeServices } from '../services/normalize-services';
 import type { NodeModel, ServiceEndpointsModel, ServiceModel } from '../services/service-model';
+import { ingressBackendsOf, ingressClassesOf, type IngressBackendModel, type IngressClassModel } from '../exposure/ingress-backends';
 
 /**
  * What the worker stores for a cluster (plain JSON): the pods the network is made of, the
@@ -19,6 +20,13 @@ export interface ClusterModel {
   /** Declared namespaces plus those used but not declared; labels include kubernetes.io/metadata.name. */
   namespaces: { name: string; labels: Record<string, string> }[];
   policies: NetworkPolicyInput[];
+  /**
+   * Service backends of Ingress and OpenShift Route objects (what the ingress controller sends
+   * traffic to). Optional: models stored before it existed have none.
+   */
+  ingressBackends?: IngressBackendModel[];
+  /** IngressClass objects (class name → controller), to tell which controller serves an Ingress. */
+  ingressClasses?: IngressClassModel[];
 }
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -45,6 +53,8 @@ export function computeClusterModel(objects: readonly ClusterObjectInput[], sett
     nodes: nodesOf(objects),
     namespaces: [...namespaces].sort(([a], [b]) => cmp(a, b)).map(([name, labels]) => ({ name, labels })),
     policies,
+    ingressBackends: ingressBackendsOf(objects),
+    ingressClasses: ingressClassesOf(objects),
   };
 }
 

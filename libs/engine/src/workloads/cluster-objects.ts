@@ -6,6 +6,8 @@ export interface ClusterObjectInput {
     name: string;
     namespace?: string;
     uid?: string;
+    /** RFC 3339, as the API server sets it; orders Ingress conflicts and Gateway route ties. */
+    creationTimestamp?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     ownerReferences?: ReadonlyArray<{ kind?: string; name?: string; controller?: boolean }>;

@@ -1,0 +1,58 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { parseQuery } from '../http/query-params';
+import { NorthSouthService } from './north-south.service';
+
+const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+const IngressRoutesQuery = z.strictObject({ class: z.string().optional(), consistent });
+const IngressMatchQuery = z.strictObject({ url: z.string(), class: z.string().optional(), consistent });
+const GatewayRoutesQuery = z.strictObject({ consistent });
+const GatewayMatchQuery = z.strictObject({
+  url: z.string(),
+  method: z.string().optional(),
+  gateway: z.string().optional(),
+  header: z.union([z.string(), z.array(z.string())]).optional().transform((h) => (h === undefined ? undefined : Array.isArray(h) ? h : [h])),
+  consistent,
+});
+
+@ApiTags('ingress and gateways')
+@Controller('api/v1/clusters/:cluster')
+export class NorthSouthController {
+  constructor(private readonly northSouth: NorthSouthService) {}
+
+  @Get('ingress/routes')
+  @ApiOperation({ summary: 'Ingress routing tables per class: host → ordered paths → backend Service:port → endpoints, with conflicts' })
+  @ApiQuery({ name: 'class', required: false })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  ingressRoutes(@Param('cluster') cluster: string, @Query() query: unknown) {
+    return this.northSouth.ingressRoutes(cluster, parseQuery(IngressRoutesQuery, query));
+  }
+
+  @Get('ingress/match')
+  @ApiOperation({ summary: 'Which Ingress rule and backend serve a URL, the endpoints it reaches, and every candidate that lost, with why' })
+  @ApiQuery({ name: 'url', example: 'https://shop.example.com/cart' })
+  @ApiQuery({ name: 'class', required: false })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  ingressMatch(@Param('cluster') cluster: string, @Query() query: unknown) {
+    return this.northSouth.ingressMatch(cluster, parseQuery(IngressMatchQuery, query));
+  }
+
+  @Get('gateway/routes')
+  @ApiOperation({ summary: 'Gateways (listeners, attached routes) and HTTPRoutes with the status conditions a controller sets' })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  gatewayRoutes(@Param('cluster') cluster: string, @Query() query: unknown) {
+    return this.northSouth.gatewayRoutes(cluster, parseQuery(GatewayRoutesQuery, query));
+  }
+
+  @Get('gateway/match')
+  @ApiOperation({ summary: 'Which HTTPRoute rule serves a request through a Gateway, with the weighted backend split' })
+  @ApiQuery({ name: 'url', example: 'http://shop.example.com/api' })
+  @ApiQuery({ name: 'method', required: false })
+  @ApiQuery({ name: 'gateway', required: false, description: '<ns>/<name> when several gateways listen' })
+  @ApiQuery({ name: 'header', required: false, isArray: true, description: '"Name: value", repeatable' })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  gatewayMatch(@Param('cluster') cluster: string, @Query() query: unknown) {
+    return this.northSouth.gatewayMatch(cluster, parseQuery(GatewayMatchQuery, query));
+  }
+}

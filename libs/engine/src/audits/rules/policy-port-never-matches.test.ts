@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { deployment, findingsOf } from '../audit-cluster.fixture';
+
+const RULE = 'policy-port-never-matches';
+const policy = (direction: 'ingress' | 'egress', ports: string) => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  policyTypes: [${direction === 'ingress' ? 'Ingress' : 'Egress'}]
+  ${direction}: [{ ports: ${ports} }]
+---
+`;
+
+describe(RULE, () => {
+  it('flags an ingress named port the selected pods do not declare, even if other pods do', () => {
+    const yaml = deployment('shop', 'api', { app: 'api' }, [{ name: 'http', port: 8080 }]) + deployment('shop', 'metrics', { app: 'm' }, [{ name: 'metrics', port: 9090 }]) + policy('ingress', '[{ port: metrics }]');
+    expect(findingsOf(RULE, yaml).map((f) => f.key)).toEqual([`${RULE}|NetworkPolicy/shop/api|spec.ingress[0].ports[0]=TCP metrics`]);
+  });
+
+  it('is resolved when the selected pods declare the name', () => {
+    const yaml = deployment('shop', 'api', { app: 'api' }, [{ name: 'metrics', port: 9090 }]) + policy('ingress', '[{ port: metrics }]');
+    expect(findingsOf(RULE, yaml)).toEqual([]);
+  });
+
+  it('needs the rule protocol on the destination', () => {
+    const yaml = deployment('shop', 'api', { app: 'api' }, [{ name: 'metrics', port: 9090 }]) + policy('ingress', '[{ port: metrics, protocol: UDP }]');
+    expect(findingsOf(RULE, yaml)[0]!.message).toContain('declared as TCP');
+  });
+
+  it('flags an egress named port no pod of the cluster declares, and resolves when any pod does', () => {
+    const api = deployment('shop', 'api', { app: 'api' }, [{ name: 'http', port: 8080 }]);
+    expect(findingsOf(RULE, api + policy('egress', '[{ port: postgres }]'))).toHaveLength(1);
+    expect(findingsOf(RULE, api + policy('egress', '[{ port: postgres }]') + deployment('data', 'db', { app: 'db' }, [{ name: 'postgres', port: 5432 }]))).toEqual([]);
+  });
+
+  it('flags a range whose endPort is below its port', () => {
+    const api = deployment('shop', 'api', { app: 'api' });
+    expect(findingsOf(RULE, api + policy('ingress', '[{ port: 9000, endPort: 8000 }]'))[0]!.message).toContain('endPort 8000 is below port 9000');
+    expect(findingsOf(RULE, api + policy('ingress', '[{ port: 8000, endPort: 9000 }]'))).toEqual([]);
+  });
+});

@@ -1,0 +1,109 @@
+import type { ConnectionRow } from '../connectivity/connection-list';
+import { workloadName } from '../connectivity/connection-list';
+import { dnsRecords } from '../services/dns-records';
+import { routingTable } from '../services/routing-table';
+import type { ClusterModel } from '../workloads/cluster-model';
+import type { ComputeSettings } from '../workloads/cluster-objects';
+import { diffConnections, type ConnectionDiff } from './connectivity-diff';
+
+/**
+ * What a change does to the network, three ways: the workload connectivity (peer diff rows),
+ * the service routes (each ClusterIP:port and the ready endpoints kube-proxy balances over,
+ * the same on every node), and the records cluster DNS serves.
+ */
+export interface ModelSide {
+  clusterModel: ClusterModel;
+  connections: readonly ConnectionRow[];
+}
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+export interface RouteChange {
+  /** `ns/name` of the service. */
+  service: string;
+  /** The service port: `<name>/<protocol>` or `<number>/<protocol>` for an unnamed one. */
+  port: string;
+  change: ChangeKind;
+  /** `ClusterIP:port/protocol -> ip:port, ip:port` (or `-> no ready endpoint`). */
+  old?: string;
+  new?: string;
+}
+
+export interface DnsChange {
+  name: string;
+  type: string;
+  change: ChangeKind;
+  old?: string[];
+  new?: string[];
+}
+
+export interface ModelDiff {
+  connectivity: ConnectionDiff[];
+  routes: RouteChange[];
+  dns: DnsChange[];
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The node-independent route text of every proxied service port, keyed `ns/svc\0port`. */
+export function serviceRoutes(model: ClusterModel, settings: Pick<ComputeSettings, 'podCidr'>): Map<string, { service: string; port: string; text: string }> {
+  const out = new Map<string, { service: string; port: string; text: string }>();
+  // One table per family of the pod CIDR; cluster-wide endpoints do not depend on the node.
+  for (const clusterCidr of settings.podCidr.split(',').map((c) => c.trim()).filter(Boolean)) {
+    const table = routingTable(model.services, model.endpoints, model.nodes, model.nodes[0]?.name ?? '', { clusterCidr });
+    for (const route of table.routes) {
+      const service = `${route.namespace}/${route.service}`;
+      const port = `${route.portName || route.port}/${route.protocol}`;
+      const endpoints = route.clusterEndpoints.map((e) => (e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`));
+      const vip = route.clusterIP.includes(':') ? `[${route.clusterIP}]` : route.clusterIP;
+      const text = `${vip}:${route.port}/${route.protocol} -> ${endpoints.length > 0 ? endpoints.join(', ') : 'no ready endpoint'}`;
+      const key = `${service}\u0000${port}`;
+      const previous = out.get(key);
+      out.set(key, previous ? { ...previous, text: `${previous.text}; ${text}` } : { service, port, text });
+    }
+  }
+  return out;
+}
+
+function dnsIndex(model: ClusterModel, clusterDomain: string): Map<string, { name: string; type: string; values: string[] }> {
+  const out = new Map<string, { name: string; type: string; values: string[] }>();
+  for (const r of dnsRecords({ services: model.services, endpoints: model.endpoints, pods: model.pods, clusterDomain })) {
+    const key = `${r.name}\u0000${r.type}`;
+    const entry = out.get(key);
+    if (entry) entry.values.push(r.value);
+    else out.set(key, { name: r.name, type: r.type, values: [r.value] });
+  }
+  for (const entry of out.values()) entry.values.sort(cmp);
+  return out;
+}
+
+function diffMaps<T, R>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>, same: (a: T, b: T) => boolean, make: (change: ChangeKind, old: T | undefined, now: T | undefined) => R): R[] {
+  const out: { key: string; row: R }[] = [];
+  for (const [key, old] of before) {
+    const now = after.get(key);
+    if (now === undefined) out.push({ key, row: make('removed', old, undefined) });
+    else if (!same(old, now)) out.push({ key, row: make('changed', old, now) });
+  }
+  for (const [key, now] of after) if (!before.has(key)) out.push({ key, row: make('added', undefined, now) });
+  return out.sort((a, b) => cmp(a.key, b.key)).map((x) => x.row);
+}
+
+export function diffModels(before: ModelSide, after: ModelSide, settings: Pick<ComputeSettings, 'podCidr' | 'clusterDomain'>): ModelDiff {
+  const connectivity = diffConnections(before.connections, after.connections, {
+    beforeWorkloads: before.clusterModel.pods.map(workloadName),
+    afterWorkloads: after.clusterModel.pods.map(workloadName),
+  });
+  const routes = diffMaps(
+    serviceRoutes(before.clusterModel, settings),
+    serviceRoutes(after.clusterModel, settings),
+    (a, b) => a.text === b.text,
+    (change, old, now): RouteChange => ({ service: (old ?? now)!.service, port: (old ?? now)!.port, change, ...(old ? { old: old.text } : {}), ...(now ? { new: now.text } : {}) }),
+  );
+  const dns = diffMaps(
+    dnsIndex(before.clusterModel, settings.clusterDomain),
+    dnsIndex(after.clusterModel, settings.clusterDomain),
+    (a, b) => a.values.join('\n') === b.values.join('\n'),
+    (change, old, now): DnsChange => ({ name: (old ?? now)!.name, type: (old ?? now)!.type, change, ...(old ? { old: old.values } : {}), ...(now ? { new: now.values } : {}) }),
+  );
+  return { connectivity, routes, dns };
+}

@@ -1,0 +1,321 @@
+import type { IpAddress } from '../addresses/cidr-blocks';
+import { ipBlockContains, type CompiledPolicy, type CompiledRule } from '../policy/compiled-policies';
+import type { PodClass } from '../policy/pod-classes';
+import { PolicyModel } from '../policy/policy-model';
+import { externalRanges, workloadInFocus, workloadName, type ConnectionListOptions, type ConnectionRow } from './connection-list';
+import { allConnections, ConnectionInterner, emptyConnections, intersectConnections, unionConnections } from './connection-set';
+
+/**
+ * The workload rows of the connection list (workload ↔ workload and workload ↔ External range),
+ * exactly as `connectionList` defines them (same rows, same order, same connection sets), without
+ * its per-class-pair walk over every policy rule.
+ *
+ * How: classes are grouped by what decides each direction. Egress: the set of policies that
+ * select the class for egress. Ingress: the selecting policies plus the class's named ports.
+ * Per group, each rule's peer classes come as a bitset (`PolicyModel.ruleSet`); one pass over
+ * those bitsets gives every other class its mask of admitting rules, and the connection set of a
+ * (group, mask) is built once. Connection sets are interned: rows carry an integer id until the
+ * end, pairs combine by id (with fast paths for "no connections" and "all connections", which is
+ * what a non-isolated direction allows) and the few intersections and unions actually needed are
+ * memoised under numeric keys. Rows of one id share one `ConnectionSet` object and one text.
+ */
+export function workloadConnectionRows(model: PolicyModel, options: ConnectionListOptions = {}): ConnectionRow[] {
+  const classes = model.classes;
+  const n = classes.length;
+  const sets = new ConnectionInterner();
+  const EMPTY = sets.intern(emptyConnections());
+  const ALL = sets.intern(allConnections());
+
+  // ---- workloads: name → distinct classes (in pod order, as connectionList) ----------------------
+  const classesOf = new Map<string, number[]>();
+  for (const pod of model.allPods()) {
+    const name = workloadName(pod);
+    const c = model.classIndexOf(pod);
+    const list = classesOf.get(name);
+    if (!list) classesOf.set(name, [c]);
+    else if (!list.includes(c)) list.push(c);
+  }
+  const names = [...classesOf.keys()].sort(cmp);
+  const lists = names.map((name) => classesOf.get(name)!);
+  const focused = names.map((name) => workloadInFocus(name, options.focusWorkload));
+  const anyFocused = focused.some((f) => f);
+
+  // ---- named-port signatures (what named ports resolve to on a class) ---------------------------
+  const namedSig = new Int32Array(n);
+  {
+    const ids = new Map<string, number>();
+    for (const cls of classes) {
+      const key = [...cls.namedPorts].map(([name, p]) => `${name}:${p.protocol}:${p.port}`).sort().join(',');
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = ids.size));
+      namedSig[cls.index] = id;
+    }
+  }
+
+  const unions = new Map<number, number>();
+  const union = (a: number, b: number): number => {
+    if (a === b || b === EMPTY || a === ALL) return a;
+    if (a === EMPTY || b === ALL) return b;
+    const key = a < b ? a * 2 ** 26 + b : b * 2 ** 26 + a;
+    let id = unions.get(key);
+    if (id === undefined) unions.set(key, (id = sets.intern(unionConnections(sets.set(a), sets.set(b)))));
+    return id;
+  };
+
+  /** The connection-set id of one rule, its named ports resolved on a class (by signature), or on nothing. */
+  const plainRuleIds = new Map<CompiledRule, number>();
+  const namedRuleIds = new Map<CompiledRule, Map<number, number>>();
+  const ruleId = (rule: GroupRule, portsOf: number): number => {
+    if (!rule.named || portsOf < 0) {
+      let id = plainRuleIds.get(rule.rule);
+      if (id === undefined) plainRuleIds.set(rule.rule, (id = sets.intern(PolicyModel.ruleConnections(rule.rule, undefined))));
+      return id;
+    }
+    let bySig = namedRuleIds.get(rule.rule);
+    if (!bySig) namedRuleIds.set(rule.rule, (bySig = new Map()));
+    const sig = namedSig[portsOf]!;
+    let id = bySig.get(sig);
+    if (id === undefined) bySig.set(sig, (id = sets.intern(PolicyModel.ruleConnections(rule.rule, classes[portsOf]!.namedPorts))));
+    return id;
+  };
+
+  // ---- direction groups ------------------------------------------------------------------------
+  const egress = groupClasses(classes, (cls) => cls.egressPolicies, (cls) => cls.egressPolicies.map((p) => p.id).join(','), (p) => p.egress);
+  const ingress = groupClasses(
+    classes,
+    (cls) => cls.ingressPolicies,
+    (cls) => `${cls.ingressPolicies.map((p) => p.id).join(',')}|${namedSig[cls.index]}`,
+    (p) => p.ingress,
+  );
+
+  const constantRows = new Map<number, Int32Array>();
+  const constantRow = (id: number): Int32Array => {
+    let row = constantRows.get(id);
+    if (!row) constantRows.set(id, (row = new Int32Array(n).fill(id)));
+    return row;
+  };
+
+  /**
+   * For one group: the connection-set id toward (egress) or from (ingress) every class, as the
+   * union of the rules whose peers match that class. Named ports resolve on the destination:
+   * each other class for egress, the group's own class for ingress.
+   */
+  const groupRow = (group: Group, direction: 'egress' | 'ingress'): Int32Array => {
+    if (!group.isolated) return constantRow(ALL);
+    if (group.rules.length === 0) return constantRow(EMPTY);
+    const row = new Int32Array(n); // EMPTY is 0
+    for (const rule of group.rules) {
+      const words = model.ruleSet(rule.policy, rule.rule).words;
+      const perClass = direction === 'egress' && rule.named;
+      const fixed = perClass ? EMPTY : ruleId(rule, direction === 'egress' ? -1 : group.first);
+      if (!perClass && fixed === EMPTY) continue;
+      for (let w = 0; w < words.length; w++) {
+        let bits = words[w]!;
+        while (bits !== 0) {
+          const low = bits & -bits;
+          const c = (w << 5) + 31 - Math.clz32(low);
+          bits ^= low;
+          row[c] = union(row[c]!, perClass ? ruleId(rule, c) : fixed);
+        }
+      }
+    }
+    return row;
+  };
+
+  const rows: ConnectionRow[] = [];
+  const push = (src: string, dst: string, id: number): void => {
+    if (id !== EMPTY) rows.push({ src, dst, conn: sets.text(id), connections: sets.set(id) });
+  };
+
+  // ---- workload ↔ workload -----------------------------------------------------------------------
+  // Only the rows of the groups actually reached are built (with a focus, few are).
+  const egressRows: (Int32Array | undefined)[] = new Array(egress.groups.length);
+  const ingressRows: (Int32Array | undefined)[] = new Array(ingress.groups.length);
+  const egressRowOf = (c: number): Int32Array => {
+    const g = egress.groupOf[c]!;
+    return (egressRows[g] ??= groupRow(egress.groups[g]!, 'egress'));
+  };
+  const ingressRowOf = (c: number): Int32Array => {
+    const g = ingress.groupOf[c]!;
+    return (ingressRows[g] ??= groupRow(ingress.groups[g]!, 'ingress'));
+  };
+  const ingressRowList: Int32Array[] = [];
+  if (anyFocused) for (let c = 0; c < n; c++) ingressRowList.push(ingressRowOf(c));
+
+  const intersections = new Map<number, number>();
+  const pair = (e: number, i: number): number => {
+    if (e === EMPTY || i === EMPTY) return EMPTY;
+    if (e === ALL || e === i) return i;
+    if (i === ALL) return e;
+    const key = e < i ? e * 2 ** 26 + i : i * 2 ** 26 + e;
+    let id = intersections.get(key);
+    if (id === undefined) intersections.set(key, (id = sets.intern(intersectConnections(sets.set(e), sets.set(i)))));
+    return id;
+  };
+
+  // Rows sort by source then destination (string order): sources are workloads and ingress
+  // ranges, destinations of a workload are workloads and egress ranges.
+  const egressRanges = externalRanges(model, 'egress').sort((a, b) => cmp(a.name, b.name));
+  const ingressRanges = externalRanges(model, 'ingress').sort((a, b) => cmp(a.name, b.name));
+
+  /** Which ranges each rule's peers admit (an address matches ipBlock peers only), per rule. */
+  const admittedCache = new Map<readonly unknown[], Map<CompiledRule, Uint8Array>>();
+  const admittedRanges = (rule: CompiledRule, ranges: readonly { ip: IpAddress }[]): Uint8Array => {
+    let byRule = admittedCache.get(ranges);
+    if (!byRule) admittedCache.set(ranges, (byRule = new Map()));
+    let out = byRule.get(rule);
+    if (!out) {
+      out = new Uint8Array(ranges.length);
+      ranges.forEach((range, k) => {
+        out![k] = !rule.peers || rule.peers.some((peer) => peer.kind === 'ipBlock' && ipBlockContains(peer.block, range.ip)) ? 1 : 0;
+      });
+      byRule.set(rule, out);
+    }
+    return out;
+  };
+  const workloadRanges = (ranges: readonly { ip: IpAddress }[], direction: 'egress' | 'ingress'): Int32Array[] => {
+    // Per group: the connection-set id of each range; then per workload, the union over its classes.
+    const grouping = direction === 'egress' ? egress : ingress;
+    const byGroup = grouping.groups.map((group) => {
+      const out = new Int32Array(ranges.length);
+      if (!group.isolated) return out.fill(ALL);
+      for (const rule of group.rules) {
+        const id = ruleId(rule, direction === 'egress' ? -1 : group.first);
+        if (id === EMPTY) continue;
+        const admitted = admittedRanges(rule.rule, ranges);
+        for (let k = 0; k < ranges.length; k++) if (admitted[k]) out[k] = union(out[k]!, id);
+      }
+      return out;
+    });
+    return lists.map((list, w) => {
+      const out = new Int32Array(ranges.length);
+      if (!focused[w]) return out;
+      for (let k = 0; k < ranges.length; k++) {
+        let id = EMPTY;
+        for (const c of list) id = union(id, byGroup[grouping.groupOf[c]!]![k]!);
+        out[k] = id;
+      }
+      return out;
+    });
+  };
+  const toRanges = workloadRanges(egressRanges, 'egress');
+  const fromRanges = workloadRanges(ingressRanges, 'ingress');
+
+  const pairOf = (srcList: readonly number[], dstList: readonly number[]): number => {
+    let id = EMPTY;
+    for (const s of srcList) {
+      const e = egressRowOf(s);
+      for (const d of dstList) id = union(id, pair(e[d]!, ingressRowList[d]![s]!));
+    }
+    return id;
+  };
+
+  // Class-pair ids of a block of source workloads, computed destination-major so that each
+  // destination's ingress row is read once per block rather than once per pair (cache misses
+  // dominate otherwise).
+  const BLOCK = 64;
+  const blockPairs = new Int32Array(Math.min(BLOCK, names.length) * n);
+  const blockSources = new Int32Array(BLOCK);
+  let blockStart = -1;
+  const fillBlock = (w0: number): void => {
+    blockStart = w0;
+    const count = Math.min(BLOCK, names.length - w0);
+    const egressOfSource: Int32Array[] = [];
+    for (let b = 0; b < count; b++) {
+      const list = lists[w0 + b]!;
+      const s = focused[w0 + b] && list.length === 1 ? list[0]! : -1;
+      blockSources[b] = s;
+      egressOfSource.push(s >= 0 ? egressRowOf(s) : constantRow(EMPTY));
+    }
+    for (let d = 0; d < n; d++) {
+      const fromSources = ingressRowList[d]!;
+      for (let b = 0; b < count; b++) {
+        const s = blockSources[b]!;
+        if (s >= 0) blockPairs[b * n + d] = pair(egressOfSource[b]![d]!, fromSources[s]!);
+      }
+    }
+  };
+  const focusedIndexes = names.map((_, v) => v).filter((v) => focused[v]);
+
+  const workloadRow = (w: number): void => {
+    const src = names[w]!;
+    const srcList = lists[w]!;
+    if (!focused[w]) {
+      for (const v of focusedIndexes) if (v !== w) push(src, names[v]!, pairOf(srcList, lists[v]!));
+      return;
+    }
+    if (blockStart < 0 || w < blockStart || w >= blockStart + BLOCK) fillBlock(w);
+    const base = (w - blockStart) * n;
+    const single = srcList.length === 1;
+    let k = 0; // next egress range, merged into the destination order
+    const ranges = toRanges[w]!;
+    for (let v = 0; v < names.length; v++) {
+      const dst = names[v]!;
+      while (k < egressRanges.length && egressRanges[k]!.name < dst) {
+        push(src, egressRanges[k]!.name, ranges[k]!);
+        k++;
+      }
+      if (v === w) continue;
+      const dstList = lists[v]!;
+      push(src, dst, single && dstList.length === 1 ? blockPairs[base + dstList[0]!]! : pairOf(srcList, dstList));
+    }
+    for (; k < egressRanges.length; k++) push(src, egressRanges[k]!.name, ranges[k]!);
+  };
+  const rangeRow = (k: number): void => {
+    const src = ingressRanges[k]!.name;
+    for (let w = 0; w < names.length; w++) if (focused[w]) push(src, names[w]!, fromRanges[w]![k]!);
+  };
+
+  if (anyFocused) {
+    // Merge the two sorted source lists.
+    let k = 0;
+    for (let w = 0; w < names.length; w++) {
+      while (k < ingressRanges.length && ingressRanges[k]!.name < names[w]!) rangeRow(k++);
+      workloadRow(w);
+    }
+    while (k < ingressRanges.length) rangeRow(k++);
+  }
+  return rows;
+}
+
+interface GroupRule {
+  policy: CompiledPolicy;
+  rule: CompiledRule;
+  named: boolean;
+}
+
+interface Group {
+  isolated: boolean;
+  /** A class of the group (its named ports stand for the group's, where the key includes them). */
+  first: number;
+  rules: GroupRule[];
+}
+
+function groupClasses(
+  classes: readonly PodClass[],
+  policiesOf: (cls: PodClass) => readonly CompiledPolicy[],
+  keyOf: (cls: PodClass) => string,
+  rulesOf: (policy: CompiledPolicy) => readonly CompiledRule[] | undefined,
+): { groups: Group[]; groupOf: Int32Array } {
+  const groups: Group[] = [];
+  const groupOf = new Int32Array(classes.length);
+  const byKey = new Map<string, number>();
+  for (const cls of classes) {
+    const policies = policiesOf(cls);
+    const key = policies.length === 0 ? '' : `+${keyOf(cls)}`;
+    let g = byKey.get(key);
+    if (g === undefined) {
+      g = groups.length;
+      byKey.set(key, g);
+      const rules: GroupRule[] = [];
+      for (const policy of policies) for (const rule of rulesOf(policy) ?? []) rules.push({ policy, rule, named: rule.ports?.some((p) => p.kind === 'named') ?? false });
+      groups.push({ isolated: policies.length > 0, first: cls.index, rules });
+    }
+    groupOf[cls.index] = g;
+  }
+  return { groups, groupOf };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,220 @@
+import {
+  allConnections,
+  connectionsOf,
+  emptyConnections,
+  intersectConnections,
+  isEmptyConnections,
+  unionConnections,
+  type ConnectionSet,
+} from '../connectivity/connection-set';
+import { NAMESPACE_NAME_LABEL_KEY, PolicyModel } from '../policy/policy-model';
+import type { PodClass } from '../policy/pod-classes';
+import { resolveTargetPort } from '../services/endpoint-slices';
+import type { ServicePortModel } from '../services/service-model';
+import type { ClusterModel } from '../workloads/cluster-model';
+import type { ModelPod } from '../workloads/pods-from-workloads';
+import type { IngressBackendModel, IngressClassModel } from './ingress-backends';
+
+/**
+ * Traffic from ingress controllers to the pods behind Ingress and Route backends.
+ *
+ * An ingress controller is a pod: a cluster setting says, per IngressClass controller, which
+ * workload runs it. Where that workload exists, its pods are the source, and policies apply as
+ * to any pod (egress of the controller pod, ingress of the backend pod). Where it does not,
+ * traffic comes from a stand-in, `{ingress-controller}`, as np-guard/netpol-analyzer models it:
+ * a pod without labels in a namespace of its own (`ingress-controller-ns`, labelled only with
+ * its name) and without an address. So a backend's ingress rule admits it through
+ * `namespaceSelector: {}` (or any namespace selector an unlabelled namespace satisfies), never
+ * through a podSelector of the policy's own namespace nor through an ipBlock; its own egress is
+ * not isolated.
+ *
+ * Ports: the backend's service port (Ingress: by number or name; Route `port.targetPort`: by
+ * name or target port; none: every port) resolved to the target port on each endpoint pod
+ * (named target ports per pod), TCP only (the controller proxies HTTP over TCP). Declared
+ * container ports are not required (semantics.md: verdicts judge policy, not listeners).
+ */
+export interface IngressControllerSetting {
+  /** The IngressClass `spec.controller`, e.g. `k8s.io/ingress-nginx`. */
+  controller: string;
+  workload: { kind: string; namespace: string; name: string };
+}
+
+/**
+ * ingress-nginx's chart (and its static deploy manifests) run the controller as Deployment
+ * `ingress-nginx-controller` in namespace `ingress-nginx`; OpenShift's default router, which
+ * serves Routes and the IngressClass `openshift-default` (controller
+ * `openshift.io/ingress-to-route`), is Deployment `router-default` in `openshift-ingress`.
+ */
+export const DEFAULT_INGRESS_CONTROLLERS: readonly IngressControllerSetting[] = [
+  { controller: 'k8s.io/ingress-nginx', workload: { kind: 'Deployment', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' } },
+  { controller: 'openshift.io/ingress-to-route', workload: { kind: 'Deployment', namespace: 'openshift-ingress', name: 'router-default' } },
+];
+
+/** The controller that serves OpenShift Routes. */
+export const ROUTE_CONTROLLER = 'openshift.io/ingress-to-route';
+
+/** The stand-in source when the controller's workload is not in the cluster (the peer's names). */
+export const INGRESS_CONTROLLER_PLACEHOLDER = { name: '{ingress-controller}', namespace: 'ingress-controller-ns', pod: 'ingress-controller' } as const;
+
+export interface IngressSettings {
+  ingressControllers?: readonly IngressControllerSetting[];
+}
+
+/** One backend pod's traffic from one controller. */
+export interface IngressPodTraffic {
+  /** `ns/name[Kind]` of the controller workload, or `{ingress-controller}`. */
+  source: string;
+  controller: string;
+  /** The controller's pods, when its workload exists. */
+  sourcePods: ModelPod[];
+  pod: ModelPod;
+  /** What the backends ask for: TCP target ports on this pod. */
+  requested: ConnectionSet;
+  /** What policies let through of it. */
+  allowed: ConnectionSet;
+  /** The backends that lead to this pod. */
+  backends: IngressBackendModel[];
+}
+
+const workloadNameOf = (pod: ModelPod): string => `${pod.namespace}/${pod.owner.name}[${pod.owner.kind}]`;
+
+/** The controller serving an Ingress/Route backend (semantics.md, Ingress: class, else the default class). */
+export function controllerOfBackend(backend: IngressBackendModel, classes: readonly IngressClassModel[], settings: readonly IngressControllerSetting[]): string {
+  if (backend.source === 'Route') return ROUTE_CONTROLLER;
+  const named = backend.ingressClassName !== undefined ? classes.find((c) => c.name === backend.ingressClassName) : classes.find((c) => c.isDefault);
+  if (named && named.controller) return named.controller;
+  // Class not described in the input (or no default class): taken to be the first configured controller's.
+  return settings[0]?.controller ?? DEFAULT_INGRESS_CONTROLLERS[0]!.controller;
+}
+
+/** The service ports a backend reference selects (first match, as the controllers pick one port). */
+export function servicePortsOfBackend(backend: IngressBackendModel, ports: readonly ServicePortModel[]): ServicePortModel[] {
+  const ref = backend.port;
+  if (ref === undefined) return [...ports];
+  let found: ServicePortModel | undefined;
+  if (backend.source === 'Ingress') {
+    // IngressServiceBackend.port: the service port's number or name.
+    found = typeof ref === 'number' ? ports.find((p) => p.port === ref) : ports.find((p) => p.name === ref);
+  } else {
+    // Route port.targetPort: a port name (the service port's, which names the endpoint port), or a target port.
+    found =
+      typeof ref === 'number'
+        ? (ports.find((p) => p.targetPort === ref) ?? ports.find((p) => p.port === ref))
+        : (ports.find((p) => p.name === ref) ?? ports.find((p) => p.targetPort === ref));
+  }
+  return found ? [found] : [];
+}
+
+/**
+ * What the stand-in controller may send to a backend class: the class's ingress rules judged
+ * against an unlabelled pod in its own namespace, without an address.
+ */
+export function placeholderIngressConnections(model: PolicyModel, cls: PodClass): ConnectionSet {
+  if (cls.ingressPolicies.length === 0) return allConnections();
+  const nsLabels = { [NAMESPACE_NAME_LABEL_KEY]: INGRESS_CONTROLLER_PLACEHOLDER.namespace };
+  let acc = emptyConnections();
+  for (const policy of cls.ingressPolicies) {
+    for (const rule of policy.ingress ?? []) {
+      const admitted =
+        !rule.peers ||
+        rule.peers.some((peer) => {
+          if (peer.kind === 'ipBlock') return false;
+          const inNamespace = peer.namespaceSelector ? peer.namespaceSelector.matches(nsLabels) : policy.namespace === INGRESS_CONTROLLER_PLACEHOLDER.namespace;
+          return inNamespace && (peer.podSelector ? peer.podSelector.matches({}) : true);
+        });
+      if (admitted) acc = unionConnections(acc, PolicyModel.ruleConnections(rule, cls.namedPorts));
+    }
+  }
+  return acc;
+}
+
+/**
+ * Per backend pod and controller: the TCP ports the Ingress/Route backends request and what
+ * policies allow of them. Empty when the cluster model has no ingress backends.
+ */
+export function ingressTraffic(model: PolicyModel, cluster: Pick<ClusterModel, 'services' | 'endpoints' | 'ingressBackends' | 'ingressClasses'>, settings: IngressSettings = {}): IngressPodTraffic[] {
+  const backends = cluster.ingressBackends ?? [];
+  if (backends.length === 0) return [];
+  const controllers = settings.ingressControllers ?? DEFAULT_INGRESS_CONTROLLERS;
+  const classes = cluster.ingressClasses ?? [];
+  const services = new Map((cluster.services ?? []).map((s) => [`${s.namespace}/${s.name}`, s]));
+  const endpoints = new Map((cluster.endpoints ?? []).map((e) => [`${e.namespace}/${e.service}`, e]));
+
+  // (controller, pod) → requested ports and the backends leading there.
+  const requests = new Map<string, { controller: string; pod: ModelPod; requested: ConnectionSet; backends: IngressBackendModel[] }>();
+  for (const backend of backends) {
+    if (backend.weight === 0) continue;
+    const service = services.get(`${backend.namespace}/${backend.service}`);
+    if (!service || service.type === 'ExternalName') continue;
+    const ports = servicePortsOfBackend(backend, service.ports).filter((p) => p.protocol === 'TCP');
+    if (ports.length === 0) continue;
+    const controller = controllerOfBackend(backend, classes, controllers);
+    for (const endpoint of endpoints.get(`${backend.namespace}/${backend.service}`)?.endpoints ?? []) {
+      if (!endpoint.pod || !endpoint.ready) continue;
+      const slash = endpoint.pod.indexOf('/');
+      const pod = model.findPod(endpoint.pod.slice(0, slash), endpoint.pod.slice(slash + 1));
+      if (!pod) continue;
+      let requested = emptyConnections();
+      for (const port of ports) {
+        // Resolved on the pod rather than read from endpoint.ports: that map is keyed by port
+        // name, and imported multi-port services sometimes leave their ports unnamed.
+        const resolved = resolveTargetPort(pod, port);
+        if (resolved !== undefined) requested = unionConnections(requested, connectionsOf('TCP', resolved, resolved));
+      }
+      if (isEmptyConnections(requested)) continue;
+      const key = `${controller}\u0000${endpoint.pod}`;
+      const entry = requests.get(key);
+      if (!entry) requests.set(key, { controller, pod, requested, backends: [backend] });
+      else {
+        entry.requested = unionConnections(entry.requested, requested);
+        if (!entry.backends.includes(backend)) entry.backends.push(backend);
+      }
+    }
+  }
+
+  const out: IngressPodTraffic[] = [];
+  const sourceOf = new Map<string, { name: string; pods: ModelPod[] }>();
+  const placeholderMemo = new Map<number, ConnectionSet>();
+  for (const { controller, pod, requested, backends: via } of requests.values()) {
+    let source = sourceOf.get(controller);
+    if (!source) {
+      const setting = controllers.find((c) => c.controller === controller);
+      const pods = setting ? model.podsOfWorkload(setting.workload.kind, setting.workload.namespace, setting.workload.name) : [];
+      source = pods.length > 0 ? { name: workloadNameOf(pods[0]!), pods } : { name: INGRESS_CONTROLLER_PLACEHOLDER.name, pods: [] };
+      sourceOf.set(controller, source);
+    }
+    const cls = model.classOfPod(pod);
+    let policy: ConnectionSet;
+    if (source.pods.length === 0) {
+      let memo = placeholderMemo.get(cls.index);
+      if (!memo) placeholderMemo.set(cls.index, (memo = placeholderIngressConnections(model, cls)));
+      policy = memo;
+    } else {
+      policy = emptyConnections();
+      for (const sp of source.pods) {
+        // A pod can always reach itself.
+        if (sp.namespace === pod.namespace && sp.name === pod.name) policy = unionConnections(policy, requested);
+        else policy = unionConnections(policy, model.classConnections({ cls: model.classOfPod(sp) }, { cls }));
+      }
+    }
+    out.push({ source: source.name, controller, sourcePods: source.pods, pod, requested, allowed: intersectConnections(requested, policy), backends: via });
+  }
+  return out.sort((a, b) => cmpText(`${a.source}\u0000${a.pod.namespace}/${a.pod.name}`, `${b.source}\u0000${b.pod.namespace}/${b.pod.name}`));
+}
+
+/** Connection-list rows `{ingress-controller} => ns/wl[Kind]` for backends whose controller workload is not in the cluster. */
+export function ingressControllerRows(model: PolicyModel, cluster: Pick<ClusterModel, 'services' | 'endpoints' | 'ingressBackends' | 'ingressClasses'>, settings: IngressSettings = {}): { src: string; dst: string; connections: ConnectionSet }[] {
+  const byWorkload = new Map<string, ConnectionSet>();
+  for (const t of ingressTraffic(model, cluster, settings)) {
+    if (t.sourcePods.length > 0) continue; // a real controller pod: its rows are ordinary pod-to-pod rows
+    const dst = workloadNameOf(t.pod);
+    byWorkload.set(dst, unionConnections(byWorkload.get(dst) ?? emptyConnections(), t.allowed));
+  }
+  return [...byWorkload]
+    .filter(([, c]) => !isEmptyConnections(c))
+    .map(([dst, connections]) => ({ src: INGRESS_CONTROLLER_PLACEHOLDER.name, dst, connections }));
+}
+
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Cluster" ADD COLUMN     "auditIntervalSeconds" INTEGER NOT NULL DEFAULT 3600;

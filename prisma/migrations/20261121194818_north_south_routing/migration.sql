@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ClusterSnapshot" ADD COLUMN     "northSouth" JSONB NOT NULL DEFAULT '{}';
