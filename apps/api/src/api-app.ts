@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { graphqlExplorer } from './graphql/graphiql-explorer';
 
 /** Apply bodies are read as text (YAML or JSON) so the engine can report lines and columns. */
-const APPLY_ROUTE = /^\/api\/v1\/clusters\/[^/]+\/apply\/?$/;
+const APPLY_ROUTE = /^\/api\/v1\/clusters\/[^/]+\/(apply|whatif)\/?$/;
 
 /** Builds the API application, ready to listen; tests build it the same way. */
 export async function createApiApp(overrides: Partial<AppConfig> = {}): Promise<INestApplication> {

@@ -26,6 +26,12 @@ import { ReachabilityController } from './reachability/reachability.controller';
 import { ReachabilityService } from './reachability/reachability.service';
 import { ServiceLayerResolver } from './graphql/service-layer.resolver';
 import { NorthSouthResolver } from './graphql/north-south.resolver';
+import { AuditsController } from './audits/audits.controller';
+import { AuditsResolver } from './graphql/audits.resolver';
+import { ClusterEventsService } from './audits/cluster-events.service';
+import { FindingsService } from './audits/findings.service';
+import { ChangesService } from './changes/changes.service';
+import { ClusterStates } from './changes/cluster-states';
 import { NorthSouthController } from './north-south/north-south.controller';
 import { NorthSouthService } from './north-south/north-south.service';
 import { ServiceLayerController } from './service-layer/service-layer.controller';
@@ -74,7 +80,7 @@ export class AppModule implements NestModule {
           formatError: formatGraphqlError,
         }),
       ],
-      controllers: [ClustersController, ObjectsController, ReachabilityController, ServiceLayerController, NorthSouthController, HealthController, MetricsController],
+      controllers: [ClustersController, ObjectsController, ReachabilityController, ServiceLayerController, NorthSouthController, AuditsController, HealthController, MetricsController],
       providers: [
         ClusterService,
         ObjectService,
@@ -86,6 +92,11 @@ export class AppModule implements NestModule {
         ServiceLayerService,
         NorthSouthResolver,
         NorthSouthService,
+        FindingsService,
+        AuditsResolver,
+        ClusterEventsService,
+        ChangesService,
+        ClusterStates,
         MetricsService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobQueue } from '@switchyard/jobs';
+import { FindingsService } from '../audits/findings.service';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one API process: HTTP latency, queue depth, and Node's own. */
@@ -8,7 +9,7 @@ export class MetricsService {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(jobs: JobQueue) {
+  constructor(jobs: JobQueue, findings: FindingsService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
     this.httpDuration = new Histogram({
       name: 'switchyard_http_request_duration_seconds',
@@ -27,6 +28,16 @@ export class MetricsService {
         for (const [queue, states] of Object.entries(depth)) {
           for (const [state, count] of Object.entries(states)) this.set({ queue, state }, count);
         }
+      },
+    });
+    new Gauge({
+      name: 'switchyard_findings_open',
+      help: 'Open audit findings per cluster and severity',
+      labelNames: ['cluster', 'severity'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await findings.openCounts()) this.set({ cluster: row.cluster, severity: row.severity }, row.count);
       },
     });
   }

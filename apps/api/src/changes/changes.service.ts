@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import {
+  allocateAddresses,
+  allocationsOfService,
+  applyInMemory,
+  diffModels,
+  DomainError,
+  parseManifestBody,
+  renderConnectionDiff,
+  validateManifests,
+  type ClusterObjectInput,
+  type FieldValidation,
+  type ManifestObject,
+} from '@switchyard/engine';
+import type { BodyFormat } from '../clusters/object.service';
+import { ClusterStates, type ComputedState } from './cluster-states';
+
+interface DeleteRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** A manifest object in the stored shape the engine reads. */
+function toInput(o: ManifestObject): ClusterObjectInput {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: {
+      name: o.name,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      labels: o.labels,
+      annotations: o.annotations,
+      ...(o.ownerReferences ? { ownerReferences: o.ownerReferences as ClusterObjectInput['metadata']['ownerReferences'] } : {}),
+    },
+    ...(o.data ?? {}),
+    ...(o.spec !== undefined ? { spec: o.spec } : {}),
+    ...(o.status !== undefined ? { status: o.status } : {}),
+  } as ClusterObjectInput;
+}
+
+/** Splits a what-if body: the apply forms, or `{"apply": …, "delete": [{kind, namespace, name}]}`. */
+function whatIfParts(body: string, format: BodyFormat): { apply?: string; applyFormat: BodyFormat; delete: DeleteRef[] } {
+  if (format === 'json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { apply: body, applyFormat: 'json', delete: [] };
+    }
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && ('apply' in parsed || 'delete' in parsed) && !('kind' in parsed)) {
+      const { apply, delete: deletes } = parsed as { apply?: unknown; delete?: unknown };
+      if (deletes !== undefined && !Array.isArray(deletes)) {
+        throw new DomainError('INVALID', 'invalid delete', [{ path: 'delete', reason: 'FieldValueTypeInvalid', message: 'expected a list of {kind, namespace, name}' }]);
+      }
+      const refs = ((deletes as unknown[]) ?? []).map((d, i) => {
+        const ref = d as Partial<DeleteRef>;
+        if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string' || (ref.namespace !== undefined && typeof ref.namespace !== 'string')) {
+          throw new DomainError('INVALID', 'invalid delete', [{ path: `delete[${i}]`, reason: 'FieldValueInvalid', message: 'expected {kind, namespace?, name}' }]);
+        }
+        return { kind: ref.kind, ...(ref.namespace ? { namespace: ref.namespace } : {}), name: ref.name };
+      });
+      const applyText = apply === undefined ? undefined : typeof apply === 'string' ? apply : JSON.stringify(apply);
+      return { apply: applyText, applyFormat: typeof apply === 'string' ? 'yaml' : 'json', delete: refs };
+    }
+  }
+  return { apply: body, applyFormat: format, delete: [] };
+}
+
+/** What a change would do (what-if), and what one did (revision diffs). Nothing is stored. */
+@Injectable()
+export class ChangesService {
+  constructor(private readonly states: ClusterStates) {}
+
+  async whatIf(cluster: string, body: string, format: BodyFormat, options: { fieldValidation: FieldValidation; diffFormat?: string }) {
+    const parts = whatIfParts(body, format);
+    const manifests = parts.apply !== undefined && parts.apply.trim() !== ''
+      ? validateManifests(parseManifestBody(parts.apply, parts.applyFormat), { fieldValidation: options.fieldValidation }).objects
+      : [];
+    if (manifests.length === 0 && parts.delete.length === 0) {
+      throw new DomainError('INVALID', 'nothing to change', [{ path: '', reason: 'FieldValueRequired', message: 'send objects to apply, or {"apply": …, "delete": [{kind, namespace, name}]}' }]);
+    }
+    const base = await this.states.objectsAt(cluster, undefined, 'revision');
+    // Addresses as apply would give them, so routes and DNS of new Services are what they would be.
+    const stored = {
+      services: base.objects.filter((o) => o.kind === 'Service').map((o) => allocationsOfService(o.metadata.namespace ?? 'default', o.metadata.name, o.spec)),
+      nodes: base.objects.filter((o) => o.kind === 'Node').map((o) => ({ name: o.metadata.name, podCidr: (o.spec as { podCIDR?: string } | undefined)?.podCIDR })),
+    };
+    const ipam = allocateAddresses(manifests, stored, base.settings, { onConflict: options.fieldValidation === 'Warn' ? 'reallocate' : 'reject' });
+    if (ipam.errors.length) throw new DomainError(ipam.exhausted ? 'EXHAUSTED' : 'INVALID', `${ipam.errors.length} address error(s)`, ipam.errors);
+    const missing = parts.delete.filter((ref) => !base.objects.some((o) => o.kind === ref.kind && o.metadata.name === ref.name && (o.metadata.namespace ?? '') === (ref.namespace ?? (o.metadata.namespace ? 'default' : ''))));
+    if (missing.length) {
+      throw new DomainError('NOT_FOUND', 'objects to delete do not exist', missing.map((ref) => ({ path: 'delete', reason: 'NotFound' as const, message: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} does not exist` })));
+    }
+    const after = applyInMemory(base.objects, { apply: ipam.objects.map(toInput), delete: parts.delete });
+    const before = this.states.compute(base.revision, base.settings, base.objects);
+    const hypothetical = this.states.compute(base.revision, base.settings, after);
+    return { revision: base.revision, ...this.describe(before, hypothetical, options.diffFormat) };
+  }
+
+  async diff(cluster: string, query: { from: number; to: number; format?: string }) {
+    const [from, to] = await Promise.all([this.states.objectsAt(cluster, query.from, 'from'), this.states.objectsAt(cluster, query.to, 'to')]);
+    const before = this.states.compute(from.revision, from.settings, from.objects);
+    const after = this.states.compute(to.revision, to.settings, to.objects);
+    return { from: from.revision, to: to.revision, ...this.describe(before, after, query.format) };
+  }
+
+  private describe(before: ComputedState, after: ComputedState, format: string | undefined) {
+    const diffFormat = (format ?? 'txt') as 'txt' | 'csv' | 'md' | 'json';
+    if (!['txt', 'csv', 'md', 'json'].includes(diffFormat)) {
+      throw new DomainError('INVALID', 'unsupported format', [{ path: 'format', reason: 'FieldValueNotSupported', message: 'supported values: "txt", "csv", "md", "json"' }]);
+    }
+    const diff = diffModels({ clusterModel: before.clusterModel, connections: before.connections }, { clusterModel: after.clusterModel, connections: after.connections }, after.settings);
+    const beforeKeys = new Set(before.findings.map((f) => f.key));
+    const afterKeys = new Set(after.findings.map((f) => f.key));
+    return {
+      connectivity: diff.connectivity.map(({ type, source, destination, old, new: next, workloadsInfo }) => ({ type, source, destination, old, new: next, ...(workloadsInfo ? { workloadsInfo } : {}) })),
+      connectivityText: renderConnectionDiff(diff.connectivity, diffFormat),
+      routes: diff.routes,
+      dns: diff.dns,
+      findings: {
+        opened: after.findings.filter((f) => !beforeKeys.has(f.key)),
+        resolved: before.findings.filter((f) => !afterKeys.has(f.key)),
+      },
+    };
+  }
+}
