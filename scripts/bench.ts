@@ -16,7 +16,7 @@
  *   --evals N           random pairs for evaluate() latency (default 10000)
  *   --heap-mb N         --max-old-space-size for the engine processes (default: Node's own)
  *   --cpu-prof DIR      write a V8 CPU profile of each engine run into DIR
- *   --skip-engine, --skip-e2e
+ *   --skip-engine, --skip-e2e, --skip-routing
  *   --e2e-size S        cluster of the end-to-end part (default 10kx1k; see BENCHMARKS.md)
  *   --e2e-fallback S    size measured end to end when --e2e-size yields no snapshot (default 1kx1k; "none")
  *   --changes N         one-policy changes to time (default 5), within --change-budget S (default 300)
@@ -389,6 +389,11 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`${report}\n`);
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ machine, seed, engine: results, e2e: e2eRuns }, null, 2));
+  // Routing tables (Services issue): a fresh process, so its peak memory is its own.
+  if (!flag('skip-routing')) {
+    const { spawnSync } = await import('node:child_process');
+    spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, 'bench/routing.ts')], { stdio: 'inherit' });
+  }
 }
 
 main().catch((error) => {
