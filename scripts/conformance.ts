@@ -10,7 +10,7 @@ function main(): void {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
   const filter = args.find((a) => !a.startsWith('--'));
-  const { outcomes, focusOutcomes } = runConformance({
+  const { outcomes, focusOutcomes, exposureOutcomes } = runConformance({
     ...(filter ? { filter } : {}),
     ...(verbose ? { onFailure: (name: string, got: string) => console.log(`--- ${name}\n${got}\n`) } : {}),
   });
@@ -19,7 +19,11 @@ function main(): void {
   const failed = inScope.filter((o) => !o.pass);
   const families = new Map<string, string[]>();
   for (const o of outcomes) if (o.family) families.set(o.family, [...(families.get(o.family) ?? []), o.name]);
-  const focusPassed = focusOutcomes.filter((o) => o.pass);
+  const focusInScope = focusOutcomes.filter((o) => !o.family);
+  const focusPassed = focusInScope.filter((o) => o.pass);
+  const focusOut = focusOutcomes.filter((o) => o.family);
+  const exposureInScope = exposureOutcomes.filter((o) => !o.family);
+  const exposurePassed = exposureInScope.filter((o) => o.pass);
 
   const md: string[] = [
     '# Conformance: connection lists vs np-guard/netpol-analyzer goldens',
@@ -29,7 +33,9 @@ function main(): void {
     'is imported (parse + validate in Warn mode, document by document), computed with cluster',
     `settings ${JSON.stringify(SETTINGS)}, rendered as txt and compared line by line after trimming.`,
     '',
-    `**${passed.length} passed / ${inScope.length} in scope / ${outcomes.length} total** (focus variants: ${focusPassed.length} / ${focusOutcomes.length}).`,
+    `**${passed.length} passed / ${inScope.length} in scope / ${outcomes.length} total** (focus variants: ${focusPassed.length} passed / ${focusInScope.length} in scope / ${focusOutcomes.length} total).`,
+    '',
+    `**Exposure** (\`<scenario>_exposure_output.txt\`, rendered by \`renderExposure(exposureReport(…), 'txt')\`): **${exposurePassed.length} passed / ${exposureInScope.length} in scope / ${exposureOutcomes.length} total**.`,
     '',
     '## Failures',
     '',
@@ -40,11 +46,27 @@ function main(): void {
     md.push(`  - expected: \`${o.diff!.expected}\``, `  - got: \`${o.diff!.got}\``);
     if (o.problems.length) md.push(`  - input problems: ${o.problems.slice(0, 3).map((p) => `\`${p}\``).join('; ')}`);
   }
+  md.push('', '## Exposure failures', '');
+  const exposureFailed = exposureInScope.filter((o) => !o.pass);
+  if (exposureFailed.length === 0) md.push('None.');
+  for (const o of exposureFailed) {
+    md.push(`- \`${o.name}\` (expected ${o.expectedLines} lines, got ${o.gotLines}); first difference at line ${o.diff!.line}:`);
+    md.push(`  - expected: \`${o.diff!.expected.replace(/\t/g, '\\t')}\``, `  - got: \`${o.diff!.got.replace(/\t/g, '\\t')}\``);
+  }
+  const exposureOut = exposureOutcomes.filter((o) => o.family);
+  const exposureFamilies = [...new Set(exposureOut.map((o) => o.family!))].sort();
+  md.push('', `Out of scope: ${exposureOut.length} scenarios, by family: ${exposureFamilies.map((f) => `**${f}** (${exposureOut.filter((o) => o.family === f).map((o) => `\`${o.name}\``).join(', ')})`).join('; ')}. Focus (\`_focus_workload_\`), port (\`_tcp-8080\`) and explain exposure variants are not run.`);
   md.push('', '## Focus variants (`_focus_workload_<ns>_<name>`)', '');
-  for (const o of focusOutcomes.filter((f) => !f.pass)) {
+  md.push(
+    'Plain focus variants only (no `_ingress`/`_egress`, `_with_` or port suffix), also of scenarios that have no',
+    'whole-scenario golden.',
+    '',
+  );
+  for (const o of focusInScope.filter((f) => !f.pass)) {
     md.push(`- \`${o.name}\` failed at line ${o.diff!.line}: expected \`${o.diff!.expected}\`, got \`${o.diff!.got}\``);
   }
-  if (focusOutcomes.every((f) => f.pass)) md.push(`All ${focusOutcomes.length} pass.`);
+  if (focusInScope.every((f) => f.pass)) md.push(`All ${focusInScope.length} in scope pass.`);
+  if (focusOut.length) md.push('', `Out of scope (family of their scenario): ${focusOut.map((o) => `\`${o.name}\` (${o.family})`).join(', ')}.`);
   md.push('', '## Out of scope, by family', '');
   for (const [family, names] of [...families].sort(([a], [b]) => (a < b ? -1 : 1))) {
     md.push(`- **${family}**: ${names.length} scenario${names.length === 1 ? '' : 's'} (${names.map((n) => `\`${n}\``).join(', ')})`);
@@ -53,7 +75,7 @@ function main(): void {
   md.push('');
   if (!filter) fs.writeFileSync(path.join(repoRoot, 'CONFORMANCE.md'), md.join('\n'));
   if (filter || verbose) for (const o of failed) console.log(`FAIL ${o.name}: line ${o.diff!.line}\n  expected: ${o.diff!.expected}\n  got:      ${o.diff!.got}`);
-  console.log(`conformance: ${passed.length} passed / ${inScope.length} in scope / ${outcomes.length} total; focus ${focusPassed.length}/${focusOutcomes.length}; out of scope ${outcomes.length - inScope.length}`);
+  console.log(`conformance: ${passed.length} passed / ${inScope.length} in scope / ${outcomes.length} total; focus ${focusPassed.length}/${focusInScope.length} (of ${focusOutcomes.length}); out of scope ${outcomes.length - inScope.length}; exposure ${exposurePassed.length} passed / ${exposureInScope.length} in scope / ${exposureOutcomes.length} total`);
 }
 
 main();

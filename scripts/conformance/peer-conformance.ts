@@ -50,12 +50,58 @@ export const NOTES = `## Where we differ from the peer on purpose
   peer only ever matches ipBlocks against external addresses. Our extra rows are
   \`pod => cog-agents-1/-5\` connections allowed by the ipBlock rule.
 
+- **Ingress backend port is the service port** (exposure golden \`k8s_ingress_test_new\`).
+  semantics.md, Ingress, and the Ingress API: \`backend.service.port.number\` names a port of the
+  Service. The Ingress routes \`demo.unicorn.me/unicorn\` to service \`unicorn\` port 8080, but that
+  Service has only port 5000 (targetPort 8080): no controller sends anything there. The peer also
+  matches a backend port against the service's *target* port and prints
+  \`{ingress-controller} => default/unicorn[Deployment] : TCP 8080\`; we print no such row.
+- **Ingress traffic does not need a declared container port** (no golden affected). The peer
+  keeps an \`{ingress-controller}\` port only where the backend pod declares it as a container
+  port (and counts every declared port as TCP); semantics.md: "Verdicts judge policy, not whether
+  something listens: a declared container port matters only for resolving names". We keep the
+  resolved target port (TCP) whether declared or not, and resolve named target ports among the
+  pod's TCP container ports.
+
+## How the ingress controller is modelled
+
+- A setting (\`ingressControllers\`, per IngressClass controller) names the workload that runs
+  each controller; defaults: \`k8s.io/ingress-nginx\` → Deployment
+  \`ingress-nginx/ingress-nginx-controller\` (ingress-nginx's chart and static manifests), and
+  \`openshift.io/ingress-to-route\` (Routes, IngressClass \`openshift-default\`) → Deployment
+  \`openshift-ingress/router-default\`. An Ingress's class resolves through IngressClass objects
+  (class named, else the default class); a class the input does not describe goes to the first
+  configured controller. Where the workload exists, its pods are the source and the rows are
+  ordinary pod-to-pod rows.
+- Where it does not (every peer scenario), the source is the peer's stand-in
+  \`{ingress-controller}\`: a pod without labels or address in a namespace of its own
+  (\`ingress-controller-ns\`, labelled only with its name), whose egress is not isolated (the peer's
+  own construction; the goldens agree: \`acs-security-demos\` admits it through
+  \`namespaceSelector: {}\`). So a podSelector of the policy's own namespace, a namespaceSelector
+  naming a namespace, or an ipBlock never admit it.
+- Backends: Ingress rules' and \`defaultBackend\`'s Services, Route \`spec.to\` and
+  \`alternateBackends\` Services (kind Service), in the object's namespace; ports: the selected
+  service port (Ingress: number or name; Route \`port.targetPort\`: port name or target port; none:
+  every port) resolved to the target port on each ready endpoint pod, TCP; then intersected with
+  what policies allow from the source.
+
+## Exposure (peer format)
+
+- \`renderExposure(exposureReport(…), 'txt')\` prints the connection list, then per workload and
+  direction: external ranges (the connection list's \`[External]\` rows), \`entire-cluster\` (rules
+  admitting every pod of every namespace), and one representative per rule peer the cluster does
+  not stand for, with everything the workload's rules would allow it, shown when that exceeds the
+  entire-cluster exposure; then the workloads no policy isolates. Representatives are named as
+  the peer names them (\`ns/[pod with {…}]\`, \`[namespace with {{Key:…,Operator:…,Values:[…],}}]/[all
+  pods]\`, first spelling across policies wins for equivalent selectors). When cluster pods stand
+  for a peer (it selects pods by matchLabels only, in named namespaces, and some pod matches) no
+  representative is shown: a rule derived from the goldens, not from a specification.
+
 ## How scope is decided
 
 - Out of scope: inputs with AdminNetworkPolicy/BaselineAdminNetworkPolicy, UDN/CUDN/NAD/
-  MultiNetworkPolicy/VirtualMachine kinds, or a golden with \`{ingress-controller}\` rows (Ingress /
-  Route analysis is a later issue). Scenarios whose inputs hold Ingress or Route objects but
-  whose golden has no ingress-controller row are in scope: those objects change no row.
+  MultiNetworkPolicy/VirtualMachine kinds. Ingress / Route scenarios (\`{ingress-controller}\` rows)
+  are in scope since the exposure module (libs/engine/src/exposure) computes those rows.
 - Other kinds the registry does not support (ConfigMap, ServiceAccount, RBAC) carry no
   connectivity: their documents are skipped and the scenario stays in scope.
 - External ranges are cut per direction, as the peer does: rows into pods use the atoms of all

@@ -13,11 +13,18 @@ const KNOWN_DIFFERENCES = new Set([
   'semanticDiff-different-topologies-policy-b-with-ipblock',
 ]);
 
+/**
+ * Exposure goldens where the peer is wrong per semantics.md (CONFORMANCE.md says why):
+ * k8s_ingress_test_new — its Ingress names backend port 8080, the Service's target port, not one of
+ * its ports (5000); the peer matches target ports too and prints an {ingress-controller} row.
+ */
+const KNOWN_EXPOSURE_DIFFERENCES = new Set(['k8s_ingress_test_new']);
+
 const PEER = path.resolve(__dirname, '../../../shared/peer/netpol-analyzer/tests');
 
 describe.runIf(existsSync(PEER))('conformance with the peer analyzer', () => {
   it('every in-scope scenario matches its golden connection list, but for the documented differences', () => {
-    const { outcomes, focusOutcomes } = runConformance();
+    const { outcomes, focusOutcomes, exposureOutcomes } = runConformance();
     const inScope = outcomes.filter((o) => !o.family);
     const failures = inScope.filter((o) => !o.pass && !KNOWN_DIFFERENCES.has(o.name)).map((o) => `${o.name}: line ${o.diff?.line}: expected ${o.diff?.expected}, got ${o.diff?.got}`);
     expect(failures).toEqual([]);
@@ -28,5 +35,11 @@ describe.runIf(existsSync(PEER))('conformance with the peer analyzer', () => {
     expect(focusOutcomes.filter((o) => !o.family).length).toBeGreaterThanOrEqual(6);
     // A difference that disappears is news too: the list above must then shrink.
     expect(inScope.filter((o) => KNOWN_DIFFERENCES.has(o.name) && o.pass).map((o) => o.name)).toEqual([]);
+
+    // Exposure analysis (renderExposure txt against <scenario>_exposure_output.txt).
+    const exposureInScope = exposureOutcomes.filter((o) => !o.family);
+    expect(exposureInScope.length).toBeGreaterThanOrEqual(59);
+    expect(exposureInScope.filter((o) => !o.pass && !KNOWN_EXPOSURE_DIFFERENCES.has(o.name)).map((o) => `${o.name}: line ${o.diff?.line}: expected ${o.diff?.expected}, got ${o.diff?.got}`)).toEqual([]);
+    expect(exposureInScope.filter((o) => KNOWN_EXPOSURE_DIFFERENCES.has(o.name) && o.pass).map((o) => o.name)).toEqual([]);
   }, 240_000);
 });

@@ -139,6 +139,16 @@ describe('north-south: Ingress and Gateway API routing', () => {
     ]);
   });
 
+  it('reports what the outside world reaches, and the ingress-controller connections', async () => {
+    const exposure = await get('/exposure').expect(200);
+    const viaIngress = exposure.body.rows.filter((r: { via: string }) => r.via === 'ingress').map((r: { workload: string }) => r.workload);
+    expect(viaIngress).toEqual(expect.arrayContaining(['shop/web-1[Pod]', 'shop/api-1[Pod]']));
+    const txt = await get('/exposure', { format: 'txt' }).expect(200);
+    expect(txt.text).toMatch(/Exposure Analysis Result/);
+    const connections = await get('/connections').expect(200);
+    expect(connections.text).toContain('{ingress-controller} => shop/api-1[Pod] : TCP 9090');
+  });
+
   it('offers the same over GraphQL', async () => {
     const res = await api.http
       .post('/graphql')

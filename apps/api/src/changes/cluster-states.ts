@@ -53,7 +53,7 @@ export class ClusterStates {
       settings,
       objects,
       clusterModel,
-      connections: connectionList(policy),
+      connections: connectionList(policy, { clusterModel }),
       findings: auditCluster({ objects, model: clusterModel, policy, settings }),
     };
   }

@@ -19,6 +19,11 @@ export class NorthSouthResolver {
     return this.northSouth.ingressMatch(cluster.name, { url, class: ingressClass ?? undefined });
   }
 
+  @ResolveField(() => GraphQLJSONObject, { description: 'Workloads reachable from outside the cluster, by which path, ports and sources' })
+  exposure(@Parent() cluster: ClusterView): Promise<object> {
+    return this.northSouth.exposure(cluster.name, {});
+  }
+
   @ResolveField(() => GraphQLJSONObject, { description: 'Gateways and HTTPRoutes with status conditions' })
   gatewayRoutes(@Parent() cluster: ClusterView): Promise<object> {
     return this.northSouth.gatewayRoutes(cluster.name, {});

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { parseQuery } from '../http/query-params';
@@ -7,6 +8,7 @@ import { NorthSouthService } from './north-south.service';
 const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
 const IngressRoutesQuery = z.strictObject({ class: z.string().optional(), consistent });
 const IngressMatchQuery = z.strictObject({ url: z.string(), class: z.string().optional(), consistent });
+const ExposureQuery = z.strictObject({ format: z.string().optional(), consistent });
 const GatewayRoutesQuery = z.strictObject({ consistent });
 const GatewayMatchQuery = z.strictObject({
   url: z.string(),
@@ -36,6 +38,21 @@ export class NorthSouthController {
   @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
   ingressMatch(@Param('cluster') cluster: string, @Query() query: unknown) {
     return this.northSouth.ingressMatch(cluster, parseQuery(IngressMatchQuery, query));
+  }
+
+  @Get('exposure')
+  @ApiOperation({
+    summary: 'What the outside world can reach: every exposed workload, by which path (Ingress, NodePort, LoadBalancer, externalIP, open ipBlock), ports and source ranges',
+    description: 'format=txt renders the peer analyzer\'s exposure format.',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'txt'] })
+  @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
+  async exposure(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: Response) {
+    const result = await this.northSouth.exposure(cluster, parseQuery(ExposureQuery, query));
+    response.setHeader('X-Switchyard-Revision', String(result.revision));
+    if (result.text === undefined) return result;
+    response.type('text/plain; charset=utf-8');
+    return result.text;
   }
 
   @Get('gateway/routes')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, matchGateway, matchIngress } from '@switchyard/engine';
+import { DomainError, exposureReport, matchGateway, matchIngress, renderExposure, type ExposureReport } from '@switchyard/engine';
 import { PolicySnapshots, type LoadedSnapshot } from '../reachability/policy-snapshots';
 
 function revisionOf(snapshot: LoadedSnapshot) {
@@ -52,6 +52,19 @@ export class NorthSouthService {
     const url = checkUrl(query.url);
     const snapshot = await this.snapshots.load(cluster, { consistent: query.consistent });
     return { ...revisionOf(snapshot), ...matchIngress(snapshot.northSouth.ingress, { url, ...(query.class ? { class: query.class } : {}) }) };
+  }
+
+  /** Every workload reachable from outside the cluster, by which path, on which ports, from where. */
+  async exposure(cluster: string, query: { format?: string; consistent?: boolean }) {
+    const format = query.format ?? 'json';
+    if (format !== 'json' && format !== 'txt') {
+      throw new DomainError('INVALID', 'unsupported format', [{ path: 'format', reason: 'FieldValueNotSupported', message: 'supported values: "json", "txt" (the peer analyzer\'s exposure format)' }]);
+    }
+    const snapshot = await this.snapshots.load(cluster, { consistent: query.consistent });
+    const report = PolicySnapshots.derive(snapshot, 'exposure', (): ExposureReport =>
+      exposureReport({ model: snapshot.model, clusterModel: snapshot.clusterModel, settings: snapshot.settings }),
+    );
+    return { ...revisionOf(snapshot), format, rows: report.rows, text: format === 'txt' ? renderExposure(report, 'txt') : undefined };
   }
 
   async gatewayRoutes(cluster: string, query: { consistent?: boolean }) {

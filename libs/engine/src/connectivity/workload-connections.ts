@@ -88,6 +88,8 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
     (p) => p.ingress,
   );
 
+  type Row = Int32Array | Uint16Array;
+  const scratch = new Int32Array(n);
   const constantRows = new Map<number, Int32Array>();
   const constantRow = (id: number): Int32Array => {
     let row = constantRows.get(id);
@@ -100,10 +102,10 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
    * union of the rules whose peers match that class. Named ports resolve on the destination:
    * each other class for egress, the group's own class for ingress.
    */
-  const groupRow = (group: Group, direction: 'egress' | 'ingress'): Int32Array => {
+  const groupRow = (group: Group, direction: 'egress' | 'ingress'): Row => {
     if (!group.isolated) return constantRow(ALL);
     if (group.rules.length === 0) return constantRow(EMPTY);
-    const row = new Int32Array(n); // EMPTY is 0
+    const row = scratch.fill(EMPTY);
     for (const rule of group.rules) {
       const words = model.ruleSet(rule.policy, rule.rule).words;
       const perClass = direction === 'egress' && rule.named;
@@ -119,7 +121,8 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
         }
       }
     }
-    return row;
+    // Half the memory while ids fit in 16 bits (there are rarely more than a few hundred sets).
+    return sets.size <= 0xffff ? Uint16Array.from(row) : row.slice();
   };
 
   const rows: ConnectionRow[] = [];
@@ -129,17 +132,17 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
 
   // ---- workload ↔ workload -----------------------------------------------------------------------
   // Only the rows of the groups actually reached are built (with a focus, few are).
-  const egressRows: (Int32Array | undefined)[] = new Array(egress.groups.length);
-  const ingressRows: (Int32Array | undefined)[] = new Array(ingress.groups.length);
-  const egressRowOf = (c: number): Int32Array => {
+  const egressRows: (Row | undefined)[] = new Array(egress.groups.length);
+  const ingressRows: (Row | undefined)[] = new Array(ingress.groups.length);
+  const egressRowOf = (c: number): Row => {
     const g = egress.groupOf[c]!;
     return (egressRows[g] ??= groupRow(egress.groups[g]!, 'egress'));
   };
-  const ingressRowOf = (c: number): Int32Array => {
+  const ingressRowOf = (c: number): Row => {
     const g = ingress.groupOf[c]!;
     return (ingressRows[g] ??= groupRow(ingress.groups[g]!, 'ingress'));
   };
-  const ingressRowList: Int32Array[] = [];
+  const ingressRowList: Row[] = [];
   if (anyFocused) for (let c = 0; c < n; c++) ingressRowList.push(ingressRowOf(c));
 
   const intersections = new Map<number, number>();
@@ -220,7 +223,7 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
   const fillBlock = (w0: number): void => {
     blockStart = w0;
     const count = Math.min(BLOCK, names.length - w0);
-    const egressOfSource: Int32Array[] = [];
+    const egressOfSource: Row[] = [];
     for (let b = 0; b < count; b++) {
       const list = lists[w0 + b]!;
       const s = focused[w0 + b] && list.length === 1 ? list[0]! : -1;

@@ -164,7 +164,10 @@ export class PolicyModel {
   private readonly podIndex = new Map<string, number>();
   private readonly podByIp = new Map<string, number>();
   private readonly nsMatches: ReadonlyArray<ReadonlySet<string>>;
-  private readonly classesBySelector = new Map<string, number[]>();
+  /** Classes per (namespace, pod selector), under the numeric key `namespace index × selectors + selector id`. */
+  private readonly classesBySelector = new Map<number, number[]>();
+  private readonly namespaceIndex = new Map<string, number>();
+  private readonly selectorCount: number = 0;
   private readonly classesByNamespace = new Map<string, number[]>();
   private readonly peerSets = new Map<CompiledPeer, ClassSet>();
   private readonly blockSets = new Map<string, ClassSet>();
@@ -174,18 +177,23 @@ export class PolicyModel {
     this.enforced = enforced;
     this.enforcementWarnings = warnings;
 
-    this.podList = [...input.pods].sort((a, b) => cmp(podKey(a), podKey(b)));
+    // Keys are computed once per pod, not once per comparison.
+    const keyed = input.pods.map((pod) => ({ pod, key: podKey(pod) })).sort((a, b) => cmp(a.key, b.key));
+    this.podList = keyed.map((k) => k.pod);
     const pods = new Map<string, ModelPod>();
-    this.podList.forEach((p, i) => {
-      pods.set(podKey(p), p);
-      this.podIndex.set(podKey(p), i);
-      for (const ip of p.ips) if (!this.podByIp.has(ip)) this.podByIp.set(ip, i);
+    keyed.forEach(({ pod, key }, i) => {
+      pods.set(key, pod);
+      this.podIndex.set(key, i);
+      for (const ip of pod.ips) if (!this.podByIp.has(ip)) this.podByIp.set(ip, i);
     });
     this.pods = pods;
 
     const selectors = new SelectorTable();
     const nsSelectors = new SelectorTable();
-    const sortedPolicies = [...input.policies].sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+    const sortedPolicies = input.policies
+      .map((policy) => ({ policy, key: `${policy.namespace}/${policy.name}` }))
+      .sort((a, b) => cmp(a.key, b.key))
+      .map((k) => k.policy);
     this.policies = sortedPolicies.map((p, i) => compilePolicy(p, i, selectors, nsSelectors));
 
     // Every namespace carries kubernetes.io/metadata.name; namespaces used but not declared exist with it.
@@ -216,17 +224,25 @@ export class PolicyModel {
     const { classes, classOf } = buildPodClasses(this.podList, selectors.list, referencedNames, this.atoms);
     this.classes = classes;
     this.classOf = classOf;
+    this.selectorCount = selectors.list.length;
     for (const cls of classes) {
       push(this.classesByNamespace, cls.namespace, cls.index);
-      for (const id of cls.selectorIds) push(this.classesBySelector, `${cls.namespace}\u0000${id}`, cls.index);
+      let ns = this.namespaceIndex.get(cls.namespace);
+      if (ns === undefined) this.namespaceIndex.set(cls.namespace, (ns = this.namespaceIndex.size));
+      for (const id of cls.selectorIds) push(this.classesBySelector, ns * this.selectorCount + id, cls.index);
     }
     // Isolation: only policies of the pod's own namespace select it (semantics.md, NetworkPolicy).
     for (const policy of this.policies) {
-      for (const c of this.classesBySelector.get(`${policy.namespace}\u0000${policy.podSelector.id}`) ?? []) {
+      for (const c of this.classesOfSelector(policy.namespace, policy.podSelector.id)) {
         if (policy.ingress) classes[c]!.ingressPolicies.push(policy);
         if (policy.egress) classes[c]!.egressPolicies.push(policy);
       }
     }
+  }
+
+  private classesOfSelector(namespace: string, selectorId: number): readonly number[] {
+    const ns = this.namespaceIndex.get(namespace);
+    return ns === undefined ? [] : (this.classesBySelector.get(ns * this.selectorCount + selectorId) ?? []);
   }
 
   findPod(namespace: string, name: string): ModelPod | undefined {
@@ -425,7 +441,7 @@ export class PolicyModel {
     } else {
       const namespaces = peer.namespaceSelector ? this.nsMatches[peer.namespaceSelector.id]! : [policy.namespace];
       for (const ns of namespaces) {
-        const list = peer.podSelector ? this.classesBySelector.get(`${ns}\u0000${peer.podSelector.id}`) : this.classesByNamespace.get(ns);
+        const list = peer.podSelector ? this.classesOfSelector(ns, peer.podSelector.id) : this.classesByNamespace.get(ns);
         for (const c of list ?? []) set.add(c);
       }
     }
