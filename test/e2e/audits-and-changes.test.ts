@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
 import { eventually, startWorker } from './support/worker-under-test';
@@ -115,5 +117,36 @@ spec:
     const later = await get('/events', { since: String(current.revision), follow: 'false' }).expect(200);
     expect(later.text).not.toMatch(/event: recomputed/);
     await api.http.get('/api/v1/clusters/nope/events').query({ follow: 'false' }).expect(404);
+  });
+
+  it('offers the stream as a GraphQL subscription (graphql-ws)', async () => {
+    const server = api.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      const received: { type: string; revision: number }[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const stop = client.subscribe<{ clusterEvents: { type: string; revision: number } }>(
+          { query: `subscription($c: String!) { clusterEvents(cluster: $c, since: 0) { id revision type payload } }`, variables: { c: cluster } },
+          {
+            next: (message) => {
+              if (message.errors) return reject(new Error(JSON.stringify(message.errors)));
+              received.push(message.data!.clusterEvents);
+              if (received.some((e) => e.type === 'finding-resolved')) {
+                stop();
+                resolve();
+              }
+            },
+            error: reject,
+            complete: resolve,
+          },
+        );
+      });
+      expect(received[0]).toMatchObject({ type: 'recomputed' });
+    } finally {
+      await client.dispose();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

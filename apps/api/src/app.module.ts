@@ -28,6 +28,7 @@ import { ServiceLayerResolver } from './graphql/service-layer.resolver';
 import { NorthSouthResolver } from './graphql/north-south.resolver';
 import { AuditsController } from './audits/audits.controller';
 import { AuditsResolver } from './graphql/audits.resolver';
+import { ClusterEventsResolver } from './graphql/cluster-events.resolver';
 import { ClusterEventsService } from './audits/cluster-events.service';
 import { FindingsService } from './audits/findings.service';
 import { ChangesService } from './changes/changes.service';
@@ -78,6 +79,8 @@ export class AppModule implements NestModule {
           plugins: [ApolloServerPluginLandingPageDisabled(), ...protection.plugins] as unknown as ApolloDriverConfig['plugins'],
           validationRules: protection.validationRules,
           formatError: formatGraphqlError,
+          // Subscriptions over WebSocket (graphql-ws protocol) on the same path.
+          subscriptions: { 'graphql-ws': true },
         }),
       ],
       controllers: [ClustersController, ObjectsController, ReachabilityController, ServiceLayerController, NorthSouthController, AuditsController, HealthController, MetricsController],
@@ -94,6 +97,7 @@ export class AppModule implements NestModule {
         NorthSouthService,
         FindingsService,
         AuditsResolver,
+        ClusterEventsResolver,
         ClusterEventsService,
         ChangesService,
         ClusterStates,

@@ -21,6 +21,11 @@ export class ClusterEventsService {
     private readonly clusters: ClusterStore,
   ) {}
 
+  /** Fails with NOT_FOUND for an unknown cluster, before a stream starts. */
+  async assertCluster(clusterName: string): Promise<void> {
+    await this.clusters.find(clusterName);
+  }
+
   async page(clusterName: string, afterRevision: number, afterId?: bigint): Promise<ClusterEventView[]> {
     const cluster = await this.clusters.find(clusterName);
     const rows = await this.prisma.clusterEvent.findMany({
