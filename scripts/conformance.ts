@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NOTES, repoRoot, runConformance, SETTINGS } from './conformance/peer-conformance';
+import { runDiffConformance } from './conformance/peer-diff-conformance';
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -67,6 +68,18 @@ function main(): void {
   }
   if (focusInScope.every((f) => f.pass)) md.push(`All ${focusInScope.length} in scope pass.`);
   if (focusOut.length) md.push('', `Out of scope (family of their scenario): ${focusOut.map((o) => `\`${o.name}\` (${o.family})`).join(', ')}.`);
+  // Connectivity diffs (expected/diff): the first scenario as stored, the second as a what-if.
+  const diffs = runDiffConformance(filter ? { filter } : {});
+  const diffsInScope = diffs.filter((d) => !d.family);
+  const diffsPassed = diffsInScope.filter((d) => d.pass);
+  md.push('', '## Connectivity diffs (`expected/diff`)', '');
+  md.push(`**${diffsPassed.length} passed / ${diffsInScope.length} in scope / ${diffs.length} total** (txt goldens; csv and md checked beside them).`, '');
+  for (const d of diffsInScope.filter((x) => !x.pass)) {
+    md.push(`- \`${d.name}\` failed at line ${d.diff?.line}: expected \`${d.diff?.expected}\`, got \`${d.diff?.got}\``);
+  }
+  const diffFamilies = new Map<string, number>();
+  for (const d of diffs) if (d.family) diffFamilies.set(d.family, (diffFamilies.get(d.family) ?? 0) + 1);
+  if (diffFamilies.size) md.push('', `Out of scope: ${[...diffFamilies].map(([f, n]) => `${f} (${n})`).join(', ')}.`);
   md.push('', '## Out of scope, by family', '');
   for (const [family, names] of [...families].sort(([a], [b]) => (a < b ? -1 : 1))) {
     md.push(`- **${family}**: ${names.length} scenario${names.length === 1 ? '' : 's'} (${names.map((n) => `\`${n}\``).join(', ')})`);
@@ -75,7 +88,7 @@ function main(): void {
   md.push('');
   if (!filter) fs.writeFileSync(path.join(repoRoot, 'CONFORMANCE.md'), md.join('\n'));
   if (filter || verbose) for (const o of failed) console.log(`FAIL ${o.name}: line ${o.diff!.line}\n  expected: ${o.diff!.expected}\n  got:      ${o.diff!.got}`);
-  console.log(`conformance: ${passed.length} passed / ${inScope.length} in scope / ${outcomes.length} total; focus ${focusPassed.length}/${focusInScope.length} (of ${focusOutcomes.length}); out of scope ${outcomes.length - inScope.length}; exposure ${exposurePassed.length} passed / ${exposureInScope.length} in scope / ${exposureOutcomes.length} total`);
+  console.log(`conformance: ${passed.length} passed / ${inScope.length} in scope / ${outcomes.length} total; focus ${focusPassed.length}/${focusInScope.length} (of ${focusOutcomes.length}); out of scope ${outcomes.length - inScope.length}; exposure ${exposurePassed.length} passed / ${exposureInScope.length} in scope / ${exposureOutcomes.length} total; diffs ${diffsPassed.length} passed / ${diffsInScope.length} in scope / ${diffs.length} total`);
 }
 
 main();
