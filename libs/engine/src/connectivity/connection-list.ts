@@ -1,11 +1,11 @@
 import ipaddr from 'ipaddr.js';
 import type { IpAddress } from '../addresses/cidr-blocks';
 import type { PolicyModel } from '../policy/policy-model';
-import type { PodClass } from '../policy/pod-classes';
 import type { ModelPod } from '../workloads/pods-from-workloads';
 import type { ClusterModel } from '../workloads/cluster-model';
 import { ingressControllerRows, INGRESS_CONTROLLER_PLACEHOLDER, type IngressControllerSetting } from '../exposure/ingress-controller';
-import { formatConnections, isEmptyConnections, unionConnections, emptyConnections, type ConnectionSet } from './connection-set';
+import { formatConnections, isEmptyConnections, type ConnectionSet } from './connection-set';
+import { workloadConnectionRows } from './workload-connections';
 
 /**
  * The workload-level connection list, as np-guard/netpol-analyzer's `connlist` prints it:
@@ -84,54 +84,15 @@ export function focusConnectionRows<R extends { src: string; dst: string }>(rows
 }
 
 export function connectionList(model: PolicyModel, options: ConnectionListOptions = {}): ConnectionRow[] {
-  const workloads = new Map<string, PodClass[]>();
-  for (const pod of model.allPods()) {
-    const name = workloadName(pod);
-    const cls = model.classOfPod(pod);
-    const list = workloads.get(name);
-    if (!list) workloads.set(name, [cls]);
-    else if (!list.includes(cls)) list.push(cls);
-  }
-  const inFocus = (name: string): boolean => workloadInFocus(name, options.focusWorkload);
-
-  const memo = new Map<string, ConnectionSet>();
-  const between = (s: PodClass, d: PodClass): ConnectionSet => {
-    const key = `${s.index},${d.index}`;
-    let c = memo.get(key);
-    if (!c) memo.set(key, (c = model.classConnections({ cls: s }, { cls: d })));
-    return c;
-  };
-  const rows: ConnectionRow[] = [];
-  const add = (src: string, dst: string, connections: ConnectionSet): void => {
-    if (!isEmptyConnections(connections)) rows.push({ src, dst, conn: formatConnections(connections), connections });
-  };
-  const names = [...workloads.keys()];
-  for (const src of names) {
-    for (const dst of names) {
-      if (src === dst || !(inFocus(src) || inFocus(dst))) continue;
-      let conns = emptyConnections();
-      for (const s of workloads.get(src)!) for (const d of workloads.get(dst)!) conns = unionConnections(conns, between(s, d));
-      add(src, dst, conns);
-    }
-  }
-  for (const direction of ['egress', 'ingress'] as const) {
-    for (const range of externalRanges(model, direction)) {
-      for (const name of names) {
-        if (!inFocus(name)) continue;
-        let conns = emptyConnections();
-        for (const cls of workloads.get(name)!) {
-          const c = direction === 'egress' ? model.classConnections({ cls }, { ip: range.ip }) : model.classConnections({ ip: range.ip }, { cls });
-          conns = unionConnections(conns, c);
-        }
-        if (direction === 'egress') add(name, range.name, conns);
-        else add(range.name, name, conns);
-      }
-    }
-  }
+  // Workload ↔ workload and workload ↔ External rows (see workload-connections.ts).
+  const rows = workloadConnectionRows(model, options);
   if (options.clusterModel) {
+    const inFocus = (name: string): boolean => workloadInFocus(name, options.focusWorkload);
     const settings = options.ingressControllers ? { ingressControllers: options.ingressControllers } : {};
     for (const row of ingressControllerRows(model, options.clusterModel, settings)) {
-      if (inFocus(row.src) || inFocus(row.dst)) add(row.src, row.dst, row.connections);
+      if ((inFocus(row.src) || inFocus(row.dst)) && !isEmptyConnections(row.connections)) {
+        rows.push({ src: row.src, dst: row.dst, conn: formatConnections(row.connections), connections: row.connections });
+      }
     }
   }
   return rows.sort((a, b) => (a.src !== b.src ? (a.src < b.src ? -1 : 1) : a.dst < b.dst ? -1 : a.dst > b.dst ? 1 : 0));
