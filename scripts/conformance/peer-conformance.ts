@@ -16,6 +16,7 @@ import {
   policyModelOf,
   renderConnectionList,
   validateManifests,
+  toClusterObjectInput,
   type ClusterObjectInput,
   type ManifestObject,
 } from '../../libs/engine/src';
@@ -27,7 +28,7 @@ const goldenDir = path.join(peerRoot, 'expected/connlist');
 export const SETTINGS = { podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', clusterDomain: 'cluster.local', cni: 'calico' };
 
 /** Kinds that make a scenario an out-of-scope family, by family name. */
-const FAMILY_OF_KIND: Record<string, string> = {
+export const FAMILY_OF_KIND: Record<string, string> = {
   AdminNetworkPolicy: 'AdminNetworkPolicy / BaselineAdminNetworkPolicy',
   BaselineAdminNetworkPolicy: 'AdminNetworkPolicy / BaselineAdminNetworkPolicy',
   UserDefinedNetwork: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
@@ -108,7 +109,7 @@ export const NOTES = `## Where we differ from the peer on purpose
   ingress ipBlocks, rows out of pods those of all egress ipBlocks (each block taken as its cidr
   less the union of its excepts).`;
 
-function manifestFiles(dir: string): string[] {
+export function manifestFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
@@ -118,31 +119,15 @@ function manifestFiles(dir: string): string[] {
   return out.sort();
 }
 
-function toInput(o: ManifestObject): ClusterObjectInput {
-  return {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: {
-      name: o.name,
-      ...(o.namespace ? { namespace: o.namespace } : {}),
-      ...(o.uid ? { uid: o.uid } : {}),
-      labels: o.labels,
-      annotations: o.annotations,
-      ...(o.ownerReferences ? { ownerReferences: o.ownerReferences } : {}),
-    },
-    ...(o.spec !== undefined ? { spec: o.spec } : {}),
-    ...(o.status !== undefined ? { status: o.status } : {}),
-  };
-}
 
-interface Loaded {
+export interface LoadedScenario {
   objects: ClusterObjectInput[];
   unsupportedKinds: Set<string>;
   problems: string[];
 }
 
 /** Parses and validates (Warn) document by document, so unsupported kinds skip only themselves. */
-function load(scenarioDir: string): Loaded {
+export function loadScenario(scenarioDir: string): LoadedScenario {
   const objects: ClusterObjectInput[] = [];
   const unsupportedKinds = new Set<string>();
   const problems: string[] = [];
@@ -162,7 +147,7 @@ function load(scenarioDir: string): Loaded {
           const key = `${o.kind}/${o.namespace}/${o.name}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          objects.push(toInput(o));
+          objects.push(toClusterObjectInput(o));
         }
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
@@ -177,7 +162,7 @@ function load(scenarioDir: string): Loaded {
   return { objects, unsupportedKinds, problems };
 }
 
-const normalize = (text: string): string[] =>
+export const normalize = (text: string): string[] =>
   text
     .split('\n')
     .map((l) => l.trim())
@@ -222,7 +207,7 @@ export function runConformance(options: { filter?: string; onFailure?: (name: st
     const exposureGolden = goldens.has(`${name}_exposure_output.txt`) ? fs.readFileSync(path.join(goldenDir, `${name}_exposure_output.txt`), 'utf8') : undefined;
     const hasMain = goldens.has(`${name}_connlist_output.txt`);
     const golden = hasMain ? fs.readFileSync(path.join(goldenDir, `${name}_connlist_output.txt`), 'utf8') : '';
-    const loaded = load(path.join(testsDir, name));
+    const loaded = loadScenario(path.join(testsDir, name));
     const families = new Set<string>();
     // Other unsupported kinds (ConfigMap, ServiceAccount, RBAC) carry no connectivity: reported, not fatal.
     for (const k of loaded.unsupportedKinds) if (FAMILY_OF_KIND[k]) families.add(FAMILY_OF_KIND[k]!);

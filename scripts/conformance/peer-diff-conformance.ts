@@ -20,51 +20,16 @@ import {
   type ConnectionRow,
   type ManifestObject,
 } from '../../libs/engine/src';
-import { SETTINGS, repoRoot } from './peer-conformance';
+import { FAMILY_OF_KIND, loadScenario, normalize, repoRoot, SETTINGS } from './peer-conformance';
 
 const peerRoot = path.resolve(repoRoot, '../shared/peer/netpol-analyzer');
 const testsDir = path.join(peerRoot, 'tests');
 const goldenDir = path.join(peerRoot, 'expected/diff');
 
 /** Kinds that make a scenario an out-of-scope family (the same list as peer-conformance.ts). */
-const FAMILY_OF_KIND: Record<string, string> = {
-  AdminNetworkPolicy: 'AdminNetworkPolicy / BaselineAdminNetworkPolicy',
-  BaselineAdminNetworkPolicy: 'AdminNetworkPolicy / BaselineAdminNetworkPolicy',
-  UserDefinedNetwork: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
-  ClusterUserDefinedNetwork: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
-  NetworkAttachmentDefinition: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
-  MultiNetworkPolicy: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
-  VirtualMachine: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
-  VirtualMachineInstance: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
-};
 const INGRESS_FAMILY = 'Ingress / Route ({ingress-controller} rows)';
 
-function manifestFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...manifestFiles(full));
-    else if (/\.(ya?ml|json)$/.test(entry.name) && !entry.name.endsWith('_output.json')) out.push(full);
-  }
-  return out.sort();
-}
 
-function toInput(o: ManifestObject): ClusterObjectInput {
-  return {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: {
-      name: o.name,
-      ...(o.namespace ? { namespace: o.namespace } : {}),
-      ...(o.uid ? { uid: o.uid } : {}),
-      labels: o.labels,
-      annotations: o.annotations,
-      ...(o.ownerReferences ? { ownerReferences: o.ownerReferences } : {}),
-    },
-    ...(o.spec !== undefined ? { spec: o.spec } : {}),
-    ...(o.status !== undefined ? { status: o.status } : {}),
-  };
-}
 
 interface Loaded {
   objects: ClusterObjectInput[];
@@ -72,49 +37,14 @@ interface Loaded {
   problems: string[];
 }
 
-/** Parses and validates (Warn) document by document, so unsupported kinds skip only themselves. */
+/** A scenario loaded as the connlist conformance loads it, with the families it belongs to. */
 function load(scenarioDir: string): Loaded {
-  const objects: ClusterObjectInput[] = [];
+  const loaded = loadScenario(scenarioDir);
   const families = new Set<string>();
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const file of manifestFiles(scenarioDir)) {
-    const rel = path.relative(scenarioDir, file);
-    let docs;
-    try {
-      docs = parseManifestBody(fs.readFileSync(file, 'utf8'), file.endsWith('.json') ? 'json' : 'yaml');
-    } catch (e) {
-      problems.push(`${rel}: ${e instanceof Error ? e.message : String(e)}`);
-      continue;
-    }
-    for (const doc of docs) {
-      try {
-        for (const o of validateManifests([doc], { fieldValidation: 'Warn' }).objects) {
-          const key = `${o.kind}/${o.namespace}/${o.name}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          objects.push(toInput(o));
-          if (FAMILY_OF_KIND[o.kind]) families.add(FAMILY_OF_KIND[o.kind]!);
-        }
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        for (const err of e.errors) {
-          const m = /kind "([^"]+)"/.exec(err.message);
-          if (err.reason === 'KindNotSupported' && m) {
-            if (FAMILY_OF_KIND[m[1]!]) families.add(FAMILY_OF_KIND[m[1]!]!);
-          } else problems.push(`${rel}: doc ${err.document} ${err.path} ${err.message.slice(0, 120)}`);
-        }
-      }
-    }
-  }
-  return { objects, families, problems };
+  for (const kind of [...loaded.unsupportedKinds, ...loaded.objects.map((o) => o.kind)]) if (FAMILY_OF_KIND[kind]) families.add(FAMILY_OF_KIND[kind]!);
+  return { objects: loaded.objects, families, problems: loaded.problems };
 }
 
-const normalize = (text: string): string[] =>
-  text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
 
 export interface DiffOutcome {
   /** The golden's base name, `diff_between_<dir2>_and_<dir1>`. */

@@ -7,10 +7,9 @@ import {
   DomainError,
   parseManifestBody,
   renderConnectionDiff,
+  toClusterObjectInput,
   validateManifests,
-  type ClusterObjectInput,
   type FieldValidation,
-  type ManifestObject,
 } from '@switchyard/engine';
 import type { BodyFormat } from '../clusters/object.service';
 import { ClusterStates, type ComputedState } from './cluster-states';
@@ -21,23 +20,6 @@ interface DeleteRef {
   name: string;
 }
 
-/** A manifest object in the stored shape the engine reads. */
-function toInput(o: ManifestObject): ClusterObjectInput {
-  return {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: {
-      name: o.name,
-      ...(o.namespace ? { namespace: o.namespace } : {}),
-      labels: o.labels,
-      annotations: o.annotations,
-      ...(o.ownerReferences ? { ownerReferences: o.ownerReferences as ClusterObjectInput['metadata']['ownerReferences'] } : {}),
-    },
-    ...(o.data ?? {}),
-    ...(o.spec !== undefined ? { spec: o.spec } : {}),
-    ...(o.status !== undefined ? { status: o.status } : {}),
-  } as ClusterObjectInput;
-}
 
 /** Splits a what-if body: the apply forms, or `{"apply": …, "delete": [{kind, namespace, name}]}`. */
 function whatIfParts(body: string, format: BodyFormat): { apply?: string; applyFormat: BodyFormat; delete: DeleteRef[] } {
@@ -92,7 +74,7 @@ export class ChangesService {
     if (missing.length) {
       throw new DomainError('NOT_FOUND', 'objects to delete do not exist', missing.map((ref) => ({ path: 'delete', reason: 'NotFound' as const, message: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} does not exist` })));
     }
-    const after = applyInMemory(base.objects, { apply: ipam.objects.map(toInput), delete: parts.delete });
+    const after = applyInMemory(base.objects, { apply: ipam.objects.map(toClusterObjectInput), delete: parts.delete });
     const before = this.states.compute(base.revision, base.settings, base.objects);
     const hypothetical = this.states.compute(base.revision, base.settings, after);
     return { revision: base.revision, ...this.describe(before, hypothetical, options.diffFormat) };

@@ -3,7 +3,7 @@ import { parseManifestBody } from '../manifests/parse-documents';
 import { validateManifests, type ManifestObject } from '../manifests/validate-manifests';
 import { policyModelOf } from '../policy/cluster-policy-model';
 import { computeClusterModel } from '../workloads/cluster-model';
-import type { ClusterObjectInput } from '../workloads/cluster-objects';
+import { toClusterObjectInput, type ClusterObjectInput } from '../workloads/cluster-objects';
 import { auditCluster } from './audit-rules';
 import type { AuditSettings, Finding } from './finding';
 
@@ -16,21 +16,6 @@ export const AUDIT_SETTINGS: AuditSettings = {
   nodePortRange: '30000-32767',
 };
 
-function toInput(o: ManifestObject): ClusterObjectInput {
-  return {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: {
-      name: o.name,
-      ...(o.namespace ? { namespace: o.namespace } : {}),
-      labels: o.labels,
-      annotations: o.annotations,
-      ...(o.ownerReferences ? { ownerReferences: o.ownerReferences } : {}),
-    },
-    ...(o.spec !== undefined ? { spec: o.spec } : {}),
-    ...(o.status !== undefined ? { status: o.status } : {}),
-  };
-}
 
 export interface AuditOptions {
   settings?: Partial<AuditSettings>;
@@ -42,7 +27,7 @@ export interface AuditOptions {
 export function auditYaml(yaml: string, options: AuditOptions = {}): Finding[] {
   const settings = { ...AUDIT_SETTINGS, ...options.settings };
   const manifests = [...(options.defaults === false ? [] : defaultClusterObjects()), ...validateManifests(parseManifestBody(yaml, 'yaml'), { fieldValidation: 'Warn' }).objects];
-  const objects = manifests.map(toInput);
+  const objects = manifests.map(toClusterObjectInput);
   const model = computeClusterModel(objects, settings);
   return auditCluster({ objects, model, policy: policyModelOf(model, settings), settings });
 }

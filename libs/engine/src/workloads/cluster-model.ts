@@ -13,6 +13,8 @@ import { ingressBackendsOf, ingressClassesOf, type IngressBackendModel, type Ing
  */
 export interface ClusterModel {
   pods: ModelPod[];
+  /** Problems met while modelling that do not stop it (e.g. pods left without an address). */
+  warnings?: string[];
   /** The Service layer: services with their IPAM addresses, their endpoints, and the nodes. */
   services: ServiceModel[];
   endpoints: ServiceEndpointsModel[];
@@ -46,8 +48,12 @@ export function computeClusterModel(objects: readonly ClusterObjectInput[], sett
     if (!namespaces.has(name)) namespaces.set(name, { [NAME_LABEL]: name });
   }
   const services = normalizeServices(objects);
+  const unaddressed = pods.filter((p) => p.ips.length === 0);
   return {
     pods,
+    ...(unaddressed.length
+      ? { warnings: [`${unaddressed.length} pod(s) have no address: the pod CIDR ${settings.podCidr} is exhausted (first: ${unaddressed[0]!.namespace}/${unaddressed[0]!.name})`] }
+      : {}),
     services,
     endpoints: computeEndpoints(services, pods, objects),
     nodes: nodesOf(objects),

@@ -1,3 +1,5 @@
+import type { ManifestObject } from '../manifests/validate-manifests';
+
 /** A stored object as the engine reads it: Kubernetes' shape, plain data. */
 export interface ClusterObjectInput {
   apiVersion: string;
@@ -22,4 +24,24 @@ export interface ComputeSettings {
   serviceCidr: string;
   clusterDomain: string;
   cni: string;
+}
+
+/** A validated manifest in the stored shape the engine reads (as the API stores and returns it). */
+export function toClusterObjectInput(o: ManifestObject): ClusterObjectInput {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: {
+      name: o.name,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      ...(o.uid ? { uid: o.uid } : {}),
+      labels: o.labels,
+      annotations: o.annotations,
+      ...(o.ownerReferences ? { ownerReferences: o.ownerReferences as ClusterObjectInput['metadata']['ownerReferences'] } : {}),
+    },
+    // Top-level fields other than spec and status (EndpointSlice endpoints, ports, ...).
+    ...(o.data ?? {}),
+    ...(o.spec !== undefined ? { spec: o.spec } : {}),
+    ...(o.status !== undefined ? { status: o.status } : {}),
+  } as ClusterObjectInput;
 }

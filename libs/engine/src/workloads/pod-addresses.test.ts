@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cidrContainsAddress, parseCidr, parseIpAddress } from '../addresses/cidr-blocks';
+import { computeClusterModel } from './cluster-model';
 import { PodAddressPool } from './pod-addresses';
 
 const inside = (cidr: string, ip: string) => cidrContainsAddress(parseCidr(cidr)!, parseIpAddress(ip)!);
@@ -40,5 +41,20 @@ describe('PodAddressPool', () => {
     expect(pool.warnings).toHaveLength(3);
     expect(pool.warnings[0]).toMatch(/pod CIDR 10\.0\.0\.0\/29 is exhausted/);
     expect(() => pool.allocate('ns/more', undefined)).toThrow(/exhausted/);
+  });
+});
+
+describe('an exhausted pod CIDR', () => {
+  it('leaves pods without an address and says so, instead of failing the computation', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'many', namespace: 'a' },
+      spec: { replicas: 20, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c' }] } } },
+    };
+    const model = computeClusterModel([deployment], { podCidr: '10.0.0.0/28', serviceCidr: '10.96.0.0/12', clusterDomain: 'cluster.local', cni: 'calico' });
+    expect(model.pods).toHaveLength(20);
+    expect(model.pods.filter((p) => p.ips.length === 0).length).toBeGreaterThan(0);
+    expect(model.warnings?.[0]).toMatch(/exhausted/);
   });
 });

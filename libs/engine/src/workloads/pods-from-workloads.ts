@@ -208,5 +208,9 @@ function assignAddresses(pods: ModelPod[], podCidr: string, nodes: readonly { na
   const pool = new PodAddressPool(podCidr, nodes);
   for (const pod of pods) for (const ip of pod.ips) pool.reserve(ip);
   const unaddressed = pods.filter((p) => p.ips.length === 0).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
-  for (const pod of unaddressed) pod.ips = [pool.allocate(`${pod.namespace}/${pod.name}`, pod.nodeName)];
+  // A pod CIDR with no address left leaves the pod without one (the model says so) rather than failing.
+  for (const pod of unaddressed) {
+    const ip = pool.tryAllocate(`${pod.namespace}/${pod.name}`, pod.nodeName);
+    pod.ips = ip ? [ip] : [];
+  }
 }
