@@ -54,7 +54,8 @@ export class PolicySnapshots {
    * up with the revision the cluster had when the request arrived.
    */
   async load(clusterName: string, options: { consistent?: boolean } = {}): Promise<LoadedSnapshot> {
-    let cluster = await this.clusters.find(clusterName);
+    // One query per answer on the hot path: the cluster row with its snapshot's revision.
+    let cluster = await this.findWithHead(clusterName);
     if (options.consistent) {
       const wanted = cluster.revision;
       const deadline = Date.now() + this.config.consistentReadTimeoutMs;
@@ -65,10 +66,10 @@ export class PolicySnapshots {
           ]);
         }
         await sleep(50);
-        cluster = await this.clusters.find(clusterName);
+        cluster = await this.findWithHead(clusterName);
       }
     }
-    const head = await this.prisma.clusterSnapshot.findUnique({ where: { clusterId: cluster.id }, select: { revision: true } });
+    const head = cluster.snapshot;
     if (!head) {
       throw new DomainError('UNAVAILABLE', `cluster "${clusterName}" has no computed snapshot yet (state: ${cluster.computeState})`, [
         { path: 'cluster', reason: 'FieldValueInvalid', message: 'the worker has not computed this cluster yet; retry shortly or pass consistent=true' },
@@ -111,6 +112,12 @@ export class PolicySnapshots {
   static derive<T>(snapshot: LoadedSnapshot, key: string, compute: () => T): T {
     if (!snapshot.derived.has(key)) snapshot.derived.set(key, compute());
     return snapshot.derived.get(key) as T;
+  }
+
+  private async findWithHead(clusterName: string) {
+    const cluster = await this.prisma.cluster.findUnique({ where: { name: clusterName }, include: { snapshot: { select: { revision: true } } } });
+    if (!cluster) await this.clusters.find(clusterName); // throws the NOT_FOUND every answer uses
+    return cluster!;
   }
 
   private touch(clusterId: string, snapshot: LoadedSnapshot): void {
