@@ -149,6 +149,22 @@ describe('north-south: Ingress and Gateway API routing', () => {
     expect(connections.text).toContain('{ingress-controller} => shop/api-1[Pod] : TCP 9090');
   });
 
+  it('answers "can this client reach https://host/path" through the ingress controller to each endpoint', async () => {
+    const res = await get('/reachability', { from: '203.0.113.5', to: 'https://shop.example.com/api/v1' }).expect(200);
+    expect(res.body).toMatchObject({ allowed: 'all', path: { ingress: 'shop/shop-a', backend: { service: 'api' } } });
+    expect(res.body.endpoints).toEqual([expect.objectContaining({ pod: 'shop/api-1', port: 9090, allowed: true, via: '{ingress-controller}' })]);
+    // A default-deny on the backends closes the path.
+    await api.http
+      .post(`/api/v1/clusters/${cluster}/apply`)
+      .set('Content-Type', 'application/yaml')
+      .send('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n')
+      .expect(200);
+    const denied = await get('/reachability', { from: '203.0.113.5', to: 'https://shop.example.com/api/v1' }).expect(200);
+    expect(denied.body.allowed).toBe('none');
+    const nowhere = await get('/reachability', { from: '203.0.113.5', to: 'http://unknown.example.org/' }).expect(200);
+    expect(nowhere.body).toMatchObject({ allowed: 'none', reason: expect.stringMatching(/404/) });
+  });
+
   it('offers the same over GraphQL', async () => {
     const res = await api.http
       .post('/graphql')

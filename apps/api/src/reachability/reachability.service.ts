@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
+  connectionsInclude,
   focusConnectionRows,
+  ingressTraffic,
+  matchIngress,
   parseServiceTarget,
   reachService,
   type ServiceTarget,
@@ -55,6 +58,7 @@ export class ReachabilityService {
     const askedProtocol = query.protocol === undefined ? undefined : parseProtocol(query.protocol);
     const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
     const from = this.resolve(snapshot.model, fromRef, 'from');
+    if (/^https?:\/\//i.test(query.to.trim())) return this.reachUrl(snapshot, from, query.to.trim());
     const serviceTarget = parseServiceTarget(query.to, 'to', snapshot.settings.serviceCidr);
     if (serviceTarget) return this.reachServiceTarget(snapshot, from, serviceTarget, askedPort, askedProtocol);
 
@@ -143,6 +147,44 @@ export class ReachabilityService {
       warnings: [...new Set(answers.flatMap((a) => a.warnings))],
       ...(answers.length > 1 ? { sources: answers.map((a, i) => ({ from: sources[i]!.label, allowed: a.allowed })) } : {}),
       ...(from.endpoints.length > sources.length ? { sampled: { evaluated: sources.length, total: from.endpoints.length } } : {}),
+    };
+  }
+
+  /**
+   * A URL as destination: the Ingress rule that serves it, its backend's endpoints, and whether
+   * the ingress controller may reach each endpoint on its target port (policies judge the
+   * controller's pods, or the peer's `{ingress-controller}` stand-in when no controller workload
+   * is modelled). The source is the client outside the cluster; its address reaches the
+   * controller, not the backends.
+   */
+  private reachUrl(snapshot: LoadedSnapshot, from: ResolvedEndpoint, url: string) {
+    const match = matchIngress(snapshot.northSouth.ingress, { url });
+    const base = { ...this.revisionOf(snapshot), from: from.text };
+    if (!match.matched) {
+      return { ...base, allowed: 'none', reason: match.reason ?? 'no Ingress rule serves this URL', path: { url }, endpoints: [], candidates: match.candidates, warnings: match.notes };
+    }
+    const traffic = PolicySnapshots.derive(snapshot, 'ingress-traffic', () => ingressTraffic(snapshot.model, snapshot.clusterModel));
+    const endpoints = match.endpoints.map((endpoint) => {
+      const entry = endpoint.pod ? traffic.find((t) => `${t.pod.namespace}/${t.pod.name}` === endpoint.pod) : undefined;
+      const allowed = endpoint.ready && entry !== undefined && connectionsInclude(entry.allowed, 'TCP', endpoint.port);
+      const reason = !endpoint.ready
+        ? 'not ready: receives no traffic'
+        : !entry
+          ? 'no ingress controller traffic reaches this pod'
+          : allowed
+            ? `${entry.source} may reach TCP ${endpoint.port}`
+            : `policies on ${endpoint.pod} do not admit ${entry.source} on TCP ${endpoint.port}`;
+      return { ...endpoint, allowed, reason, ...(entry ? { via: entry.source } : {}) };
+    });
+    const count = endpoints.filter((e) => e.allowed).length;
+    return {
+      ...base,
+      allowed: count === 0 ? 'none' : count === endpoints.length ? 'all' : 'some',
+      reason: endpoints.length === 0 ? `the backend ${match.backend?.service} has no endpoints` : `${count} of ${endpoints.length} endpoint(s) reachable through the ingress controller`,
+      path: { url, class: match.class, ingress: match.ingress, rule: match.rule, backend: match.backend, tls: match.tls },
+      endpoints,
+      candidates: match.candidates,
+      warnings: match.notes,
     };
   }
 
