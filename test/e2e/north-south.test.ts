@@ -161,6 +161,19 @@ describe('north-south: Ingress and Gateway API routing', () => {
       .expect(200);
     const denied = await get('/reachability', { from: '203.0.113.5', to: 'https://shop.example.com/api/v1' }).expect(200);
     expect(denied.body.allowed).toBe('none');
+    // The controller as a workload of the cluster: its pods are the source policies judge.
+    await api.http
+      .post(`/api/v1/clusters/${cluster}/apply`)
+      .set('Content-Type', 'application/yaml')
+      .send('apiVersion: v1\nkind: Pod\nmetadata: { name: proxy, namespace: edge }\nspec: { containers: [{ name: c, image: x }] }\n')
+      .expect(200);
+    await api.http
+      .patch(`/api/v1/clusters/${cluster}`)
+      .send({ ingressControllers: [{ controller: 'k8s.io/ingress-nginx', workload: { kind: 'Pod', namespace: 'edge', name: 'proxy' } }] })
+      .expect(200);
+    const viaProxy = await get('/reachability', { from: '203.0.113.5', to: 'https://shop.example.com/api/v1' }).expect(200);
+    expect(viaProxy.body.endpoints[0]).toMatchObject({ via: 'edge/proxy[Pod]', allowed: false });
+    await api.http.patch(`/api/v1/clusters/${cluster}`).send({ ingressControllers: [{ controller: 'x', workload: { kind: 'Service', namespace: 'a', name: 'b' } }] }).expect(422);
     const nowhere = await get('/reachability', { from: '203.0.113.5', to: 'http://unknown.example.org/' }).expect(200);
     expect(nowhere.body).toMatchObject({ allowed: 'none', reason: expect.stringMatching(/404/) });
   });

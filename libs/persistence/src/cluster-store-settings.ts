@@ -1,4 +1,4 @@
-import type { ClusterSettings } from '@switchyard/engine';
+import { CLUSTER_DEFAULTS, type ClusterSettings } from '@switchyard/engine';
 import type { Cluster } from './generated/prisma/client';
 
 /** A cluster row's settings in the engine's shape. */
@@ -12,5 +12,6 @@ export function settingsOf(cluster: Cluster): ClusterSettings {
     kubeProxyMode: cluster.kubeProxyMode,
     nodePortRange: `${cluster.nodePortMin}-${cluster.nodePortMax}`,
     auditIntervalSeconds: cluster.auditIntervalSeconds,
+    ingressControllers: (cluster.ingressControllers as ClusterSettings['ingressControllers'] | null) ?? CLUSTER_DEFAULTS.ingressControllers,
   };
 }

@@ -43,6 +43,7 @@ function columnsOf(settings: ClusterSettings) {
     nodePortMin: min!,
     nodePortMax: max!,
     auditIntervalSeconds: settings.auditIntervalSeconds,
+    ingressControllers: settings.ingressControllers as object,
   };
 }
 

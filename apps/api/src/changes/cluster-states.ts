@@ -53,7 +53,7 @@ export class ClusterStates {
       settings,
       objects,
       clusterModel,
-      connections: connectionList(policy, { clusterModel }),
+      connections: connectionList(policy, { clusterModel, ingressControllers: settings.ingressControllers }),
       findings: auditCluster({ objects, model: clusterModel, policy, settings }),
     };
   }

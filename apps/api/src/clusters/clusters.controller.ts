@@ -13,6 +13,11 @@ const CLUSTER_BODY = {
       cni: { type: 'string', enum: ['calico', 'cilium', 'flannel', 'weave', 'antrea', 'canal', 'other'] },
       kubeProxyMode: { type: 'string', enum: ['iptables', 'ipvs', 'nftables'] },
       nodePortRange: { type: 'string', example: '30000-32767' },
+      auditIntervalSeconds: { type: 'integer', example: 3600 },
+      ingressControllers: {
+        type: 'array',
+        items: { type: 'object', example: { controller: 'k8s.io/ingress-nginx', workload: { kind: 'Deployment', namespace: 'ingress-nginx', name: 'ingress-nginx-controller' } } },
+      },
     },
   },
 };

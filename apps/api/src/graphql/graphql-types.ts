@@ -26,6 +26,8 @@ export class ClusterType {
   @Field() kubeProxyMode!: string;
   @Field() nodePortRange!: string;
   @Field(() => Int, { description: 'How often the background audit re-runs' }) auditIntervalSeconds!: number;
+  @Field(() => [GraphQLJSONObject], { description: 'Which workload runs each ingress controller: {controller, workload: {kind, namespace, name}}' })
+  ingressControllers!: object[];
   @Field(() => Int, { description: 'Advanced by every change to the cluster' }) revision!: number;
   @Field(() => Int, { description: 'The revision the latest computed snapshot reflects' }) computedRevision!: number;
   @Field({ description: 'pending | computing | ready | failed' }) computeState!: string;
@@ -115,6 +117,7 @@ export class ClusterInput {
   @Field({ nullable: true }) kubeProxyMode?: string;
   @Field({ nullable: true }) nodePortRange?: string;
   @Field(() => Int, { nullable: true }) auditIntervalSeconds?: number;
+  @Field(() => [GraphQLJSONObject], { nullable: true }) ingressControllers?: object[];
 }
 
 @ObjectType('Reachability')

@@ -163,7 +163,9 @@ export class ReachabilityService {
     if (!match.matched) {
       return { ...base, allowed: 'none', reason: match.reason ?? 'no Ingress rule serves this URL', path: { url }, endpoints: [], candidates: match.candidates, warnings: match.notes };
     }
-    const traffic = PolicySnapshots.derive(snapshot, 'ingress-traffic', () => ingressTraffic(snapshot.model, snapshot.clusterModel));
+    const traffic = PolicySnapshots.derive(snapshot, 'ingress-traffic', () =>
+      ingressTraffic(snapshot.model, snapshot.clusterModel, { ingressControllers: snapshot.settings.ingressControllers }),
+    );
     const endpoints = match.endpoints.map((endpoint) => {
       const entry = endpoint.pod ? traffic.find((t) => `${t.pod.namespace}/${t.pod.name}` === endpoint.pod) : undefined;
       const allowed = endpoint.ready && entry !== undefined && connectionsInclude(entry.allowed, 'TCP', endpoint.port);

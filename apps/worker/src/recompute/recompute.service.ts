@@ -47,7 +47,7 @@ export class RecomputeService {
       const settings = settingsOf(cluster);
       const model = computeClusterModel(objects, settings);
       // What the policies allow, at workload level: compiled once, evaluated on pod classes.
-      const connections = connectionList(policyModelOf(model, settings), { clusterModel: model });
+      const connections = connectionList(policyModelOf(model, settings), { clusterModel: model, ingressControllers: settings.ingressControllers });
       // North-south routing: Ingress tables per class, and Gateways/HTTPRoutes with the status
       // conditions a controller would set (kept here rather than written back into the objects).
       const northSouth = {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { cidrsOverlap, parseCidr } from '../addresses/cidr-blocks';
+import { DEFAULT_INGRESS_CONTROLLERS } from '../exposure/ingress-controller';
 import { DomainError, formatFieldPath, type FieldError } from '../errors/domain-error';
 import { checkDns1123Label, checkDns1123Subdomain } from '../manifests/names';
 import { addFieldIssue, checkedString, invalidValueMessage } from '../manifests/schemas/field-rules';
@@ -23,6 +24,12 @@ export interface ClusterSettings {
   nodePortRange: string;
   /** How often the background audit re-runs (it also runs after every recomputation). */
   auditIntervalSeconds: number;
+  /**
+   * Which workload runs each ingress controller (by IngressClass `spec.controller`). Its pods are
+   * the source of Ingress traffic, judged by policies like any pod's; with no such workload the
+   * traffic enters as the peer analyzer's `{ingress-controller}` does.
+   */
+  ingressControllers: { controller: string; workload: { kind: string; namespace: string; name: string } }[];
 }
 
 export const CLUSTER_DEFAULTS: Omit<ClusterSettings, 'name'> = {
@@ -33,6 +40,7 @@ export const CLUSTER_DEFAULTS: Omit<ClusterSettings, 'name'> = {
   kubeProxyMode: 'iptables',
   nodePortRange: '30000-32767',
   auditIntervalSeconds: 3600,
+  ingressControllers: DEFAULT_INGRESS_CONTROLLERS.map((c) => ({ controller: c.controller, workload: { ...c.workload } })),
 };
 
 export interface PortRange {
@@ -72,6 +80,18 @@ const settingsSchema = z.strictObject({
   cni: z.enum(CNI_PLUGINS),
   kubeProxyMode: z.enum(KUBE_PROXY_MODES),
   auditIntervalSeconds: z.number().int().min(60).max(7 * 24 * 3600),
+  ingressControllers: z
+    .array(
+      z.strictObject({
+        controller: z.string().min(1).max(253),
+        workload: z.strictObject({
+          kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod']),
+          namespace: checkedString(checkDns1123Label),
+          name: checkedString(checkDns1123Subdomain),
+        }),
+      }),
+    )
+    .max(20),
   nodePortRange: z.string().superRefine((value, ctx) => {
     if (!parseNodePortRange(value)) {
       addFieldIssue(ctx, 'FieldValueInvalid', invalidValueMessage(value, ['must be "min-max" with 1 <= min < max <= 65535']));
