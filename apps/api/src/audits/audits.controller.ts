@@ -4,11 +4,11 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ChangesService } from '../changes/changes.service';
 import { bodyFormat } from '../clusters/objects.controller';
-import { parseQuery } from '../http/query-params';
+import { consistentFlag, parseQuery } from '../http/query-params';
 import { ClusterEventsService } from './cluster-events.service';
 import { FindingsService } from './findings.service';
 
-const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+const consistent = consistentFlag;
 const FindingsQuery = z.strictObject({ severity: z.string().optional(), rule: z.string().optional(), state: z.enum(['open', 'resolved']).optional() });
 const DiagnoseQuery = z.strictObject({ from: z.string(), to: z.string(), port: z.string().optional(), protocol: z.string().optional(), consistent });
 const WhatIfQuery = z.strictObject({ fieldValidation: z.enum(['Strict', 'Warn']).default('Strict'), format: z.string().optional() });

@@ -1,5 +1,5 @@
 import { DomainError, formatFieldPath, type FieldError } from '@switchyard/engine';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Validates query parameters; a rejection names the parameter at fault. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
@@ -15,3 +15,6 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
     ),
   );
 }
+
+/** `consistent=true`: wait (bounded) until the snapshot has caught up with the latest revision. */
+export const consistentFlag = z.enum(['true', 'false']).optional().transform((v) => v === 'true');

@@ -2,10 +2,10 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { parseQuery } from '../http/query-params';
+import { consistentFlag, parseQuery } from '../http/query-params';
 import { NorthSouthService } from './north-south.service';
 
-const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+const consistent = consistentFlag;
 const IngressRoutesQuery = z.strictObject({ class: z.string().optional(), consistent });
 const IngressMatchQuery = z.strictObject({ url: z.string(), class: z.string().optional(), consistent });
 const ExposureQuery = z.strictObject({ format: z.string().optional(), consistent });

@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, exposureReport, matchGateway, matchIngress, renderExposure, type ExposureReport } from '@switchyard/engine';
 import { PolicySnapshots, type LoadedSnapshot } from '../reachability/policy-snapshots';
 
-function revisionOf(snapshot: LoadedSnapshot) {
-  return {
-    revision: snapshot.revision,
-    ...(snapshot.latestRevision !== snapshot.revision ? { latestRevision: snapshot.latestRevision, stale: true } : {}),
-  };
-}
+const revisionOf = PolicySnapshots.revisionOf;
 
 /** Parses a header list given as `Name: value` strings (query parameters repeat). */
 function headersOf(raw: string[] | undefined): Record<string, string> | undefined {

@@ -108,6 +108,14 @@ export class PolicySnapshots {
     return loaded;
   }
 
+  /** What every answer says of its freshness: the revision it reflects, and whether the cluster moved on. */
+  static revisionOf(snapshot: LoadedSnapshot): { revision: number; latestRevision?: number; stale?: true } {
+    return {
+      revision: snapshot.revision,
+      ...(snapshot.latestRevision !== snapshot.revision ? { latestRevision: snapshot.latestRevision, stale: true as const } : {}),
+    };
+  }
+
   /** A view of a snapshot computed once per revision (e.g. DNS records), then served from memory. */
   static derive<T>(snapshot: LoadedSnapshot, key: string, compute: () => T): T {
     if (!snapshot.derived.has(key)) snapshot.derived.set(key, compute());

@@ -2,10 +2,10 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { parseQuery } from '../http/query-params';
+import { consistentFlag, parseQuery } from '../http/query-params';
 import { ReachabilityService } from './reachability.service';
 
-const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+const consistent = consistentFlag;
 
 const ReachabilityQuery = z.strictObject({
   from: z.string(),

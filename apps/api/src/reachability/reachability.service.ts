@@ -83,7 +83,7 @@ export class ReachabilityService {
       allowed: pairs.every((p) => p.verdict.allowed),
       policyAllowed: pairs.every((p) => p.verdict.policyAllowed),
       enforced: shown.verdict.enforced,
-      ...this.revisionOf(snapshot),
+      ...PolicySnapshots.revisionOf(snapshot),
       from: from.text,
       to: to.text,
       port: shown.verdict.port ?? port,
@@ -136,7 +136,7 @@ export class ReachabilityService {
     const allowed = verdicts.size === 1 ? first.allowed : 'some';
     return {
       allowed,
-      ...this.revisionOf(snapshot),
+      ...PolicySnapshots.revisionOf(snapshot),
       from: from.text,
       reason: first.reason,
       path: first.path,
@@ -159,7 +159,7 @@ export class ReachabilityService {
    */
   private reachUrl(snapshot: LoadedSnapshot, from: ResolvedEndpoint, url: string) {
     const match = matchIngress(snapshot.northSouth.ingress, { url });
-    const base = { ...this.revisionOf(snapshot), from: from.text };
+    const base = { ...PolicySnapshots.revisionOf(snapshot), from: from.text };
     if (!match.matched) {
       return { ...base, allowed: 'none', reason: match.reason ?? 'no Ingress rule serves this URL', path: { url }, endpoints: [], candidates: match.candidates, warnings: match.notes };
     }
@@ -204,7 +204,7 @@ export class ReachabilityService {
       if (!known) throw notFound('namespace', `namespace "${query.namespace}" does not exist`);
     }
     const matrix = snapshot.model.matrix({ port, protocol, ...(query.namespace !== undefined ? { namespace: query.namespace } : {}) });
-    return { ...this.revisionOf(snapshot), port, protocol, ...matrix };
+    return { ...PolicySnapshots.revisionOf(snapshot), port, protocol, ...matrix };
   }
 
   async connections(clusterName: string, query: { format?: string; focus?: string; consistent?: boolean }) {
@@ -228,19 +228,13 @@ export class ReachabilityService {
     }
     const rows = focusConnectionRows(snapshot.connections, focusWorkload);
     return {
-      ...this.revisionOf(snapshot),
+      ...PolicySnapshots.revisionOf(snapshot),
       format,
       rows: rows.map(({ src, dst, conn }) => ({ src, dst, conn })),
       text: renderConnectionList(rows, format),
     };
   }
 
-  private revisionOf(snapshot: LoadedSnapshot) {
-    return {
-      revision: snapshot.revision,
-      ...(snapshot.latestRevision !== snapshot.revision ? { latestRevision: snapshot.latestRevision, stale: true } : {}),
-    };
-  }
 
   private resolve(model: PolicyModel, ref: EndpointRef, field: string): ResolvedEndpoint {
     switch (ref.type) {

@@ -2,10 +2,10 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { parseQuery } from '../http/query-params';
+import { consistentFlag, parseQuery } from '../http/query-params';
 import { ServiceLayerService } from './service-layer.service';
 
-const consistent = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+const consistent = consistentFlag;
 const RoutesQuery = z.strictObject({ node: z.string().min(1).optional(), format: z.string().optional(), consistent });
 const EndpointsQuery = z.strictObject({ namespace: z.string().optional(), service: z.string().optional(), consistent });
 const RecordsQuery = z.strictObject({ name: z.string().optional(), type: z.string().optional(), consistent });

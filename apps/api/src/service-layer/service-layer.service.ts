@@ -32,12 +32,7 @@ export function dnsRecordsOf(snapshot: LoadedSnapshot): DnsRecord[] {
   );
 }
 
-function revisionOf(snapshot: LoadedSnapshot) {
-  return {
-    revision: snapshot.revision,
-    ...(snapshot.latestRevision !== snapshot.revision ? { latestRevision: snapshot.latestRevision, stale: true } : {}),
-  };
-}
+const revisionOf = PolicySnapshots.revisionOf;
 
 /** Routing tables and cluster DNS, read from the latest snapshot. One service behind REST and GraphQL. */
 @Injectable()
