@@ -75,15 +75,15 @@ export class ChangesService {
       throw new DomainError('NOT_FOUND', 'objects to delete do not exist', missing.map((ref) => ({ path: 'delete', reason: 'NotFound' as const, message: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} does not exist` })));
     }
     const after = applyInMemory(base.objects, { apply: ipam.objects.map(toClusterObjectInput), delete: parts.delete });
-    const before = this.states.compute(base.revision, base.settings, base.objects);
+    const before = await this.states.stored(base.clusterId, base.revision, base.settings, base.objects);
     const hypothetical = this.states.compute(base.revision, base.settings, after);
     return { revision: base.revision, ...this.describe(before, hypothetical, options.diffFormat) };
   }
 
   async diff(cluster: string, query: { from: number; to: number; format?: string }) {
     const [from, to] = await Promise.all([this.states.objectsAt(cluster, query.from, 'from'), this.states.objectsAt(cluster, query.to, 'to')]);
-    const before = this.states.compute(from.revision, from.settings, from.objects);
-    const after = this.states.compute(to.revision, to.settings, to.objects);
+    const before = await this.states.stored(from.clusterId, from.revision, from.settings, from.objects);
+    const after = await this.states.stored(to.clusterId, to.revision, to.settings, to.objects);
     return { from: from.revision, to: to.revision, ...this.describe(before, after, query.format) };
   }
 

@@ -45,6 +45,25 @@ export class ClusterStates {
     return { clusterId: cluster.id, revision: at, settings, objects };
   }
 
+  /**
+   * The state at a stored revision: taken from the worker's snapshot when it reflects exactly that
+   * revision (the model and connection list are not computed twice), else computed.
+   */
+  async stored(clusterId: string, revision: number, settings: ClusterSettings, objects: ClusterObjectInput[]): Promise<ComputedState> {
+    const snapshot = await this.prisma.clusterSnapshot.findUnique({ where: { clusterId } });
+    if (!snapshot || snapshot.revision !== revision) return this.compute(revision, settings, objects);
+    const clusterModel = snapshot.data as unknown as ClusterModel;
+    const policy = policyModelOf(clusterModel, settings);
+    return {
+      revision,
+      settings,
+      objects,
+      clusterModel,
+      connections: snapshot.connections as unknown as ConnectionRow[],
+      findings: auditCluster({ objects, model: clusterModel, policy, settings }),
+    };
+  }
+
   compute(revision: number, settings: ClusterSettings, objects: ClusterObjectInput[]): ComputedState {
     const clusterModel = computeClusterModel(objects, settings);
     const policy = policyModelOf(clusterModel, settings);

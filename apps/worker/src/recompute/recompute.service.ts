@@ -54,6 +54,10 @@ export class RecomputeService {
         ingress: ingressRoutes({ objects, services: model.services, endpoints: model.endpoints }),
         gateway: gatewayRoutes({ objects, services: model.services, endpoints: model.endpoints }),
       };
+      // The connectivity diff against the stored snapshot is computed here, outside the write
+      // transaction: that transaction holds the cluster's row lock, which writers wait on.
+      const previous = await this.prisma.clusterSnapshot.findUnique({ where: { clusterId }, select: { revision: true, connections: true } });
+      let changes = previous ? diffConnections(previous.connections as unknown as ConnectionRow[], connections) : [];
       const durationMs = Math.round(performance.now() - started);
       if (this.config.recomputePauseMs > 0) await sleep(this.config.recomputePauseMs);
       const stored = await this.prisma.$transaction(async (tx) => {
@@ -63,8 +67,13 @@ export class RecomputeService {
         if (!current || current.computedRevision > revision) return false;
         const data = model as unknown as object;
         const rows = connections as unknown as object;
-        const previous = await tx.clusterSnapshot.findUnique({ where: { clusterId }, select: { revision: true, connections: true } });
-        const changes = previous ? diffConnections(previous.connections as unknown as ConnectionRow[], connections) : [];
+        // Rarely, another worker stored a snapshot meanwhile: diff against that one instead.
+        const head = await tx.clusterSnapshot.findUnique({ where: { clusterId }, select: { revision: true } });
+        let base = previous;
+        if (head?.revision !== previous?.revision) {
+          base = await tx.clusterSnapshot.findUnique({ where: { clusterId }, select: { revision: true, connections: true } });
+          changes = base ? diffConnections(base.connections as unknown as ConnectionRow[], connections) : [];
+        }
         await tx.clusterEvent.create({
           data: { clusterId, revision, type: 'recomputed', payload: { revision, durationMs, pods: model.pods.length, connections: connections.length } },
         });
@@ -74,7 +83,7 @@ export class RecomputeService {
               clusterId,
               revision,
               type: 'connectivity-changed',
-              payload: { fromRevision: previous!.revision, toRevision: revision, count: changes.length, changes: changes.slice(0, MAX_EVENT_CHANGES) as unknown as object[] },
+              payload: { fromRevision: base!.revision, toRevision: revision, count: changes.length, changes: changes.slice(0, MAX_EVENT_CHANGES) as unknown as object[] },
             },
           });
         }
