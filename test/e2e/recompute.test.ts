@@ -38,7 +38,7 @@ describe('every change is recomputed by the worker', () => {
     expect(ready.computeError).toBeNull();
     const prisma = api.app.get(PrismaService);
     const cluster = await prisma.cluster.findUniqueOrThrow({ where: { name }, include: { snapshot: true } });
-    const pods = (cluster.snapshot!.data as { pods: Array<{ owner: { kind: string; name: string }; ips: string[] }> }).pods;
+    const pods = cluster.snapshot!.pods as Array<{ owner: { kind: string; name: string }; ips: string[] }>;
     expect(pods).toHaveLength(3);
     expect(pods.every((p) => p.owner.kind === 'Deployment' && p.owner.name === 'web' && p.ips[0]!.startsWith('10.244.'))).toBe(true);
   });
@@ -58,7 +58,7 @@ describe('every change is recomputed by the worker', () => {
     const prisma = api.app.get(PrismaService);
     const snapshot = await prisma.clusterSnapshot.findFirstOrThrow({ where: { cluster: { name } } });
     // The snapshot reflects the last write that landed, whichever of the concurrent ones it was.
-    expect((snapshot.data as { pods: unknown[] }).pods).toHaveLength(stored.body.spec.replicas);
+    expect(snapshot.pods as unknown[]).toHaveLength(stored.body.spec.replicas);
     const { id } = await prisma.cluster.findUniqueOrThrow({ where: { name } });
     const completed = await api.app.get(JobQueue).queue(QueueName.ClusterCompute).getCompleted(0, 500);
     const computations = completed.filter((job) => job.data.clusterId === id && 'revision' in (job.returnvalue ?? {}));

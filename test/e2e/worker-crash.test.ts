@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { computeClusterModel } from '@switchyard/engine';
 import { JobName, JobQueue } from '@switchyard/jobs';
-import { ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
+import { clusterModelOf, ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
 import { eventually } from './support/worker-under-test';
@@ -65,7 +65,9 @@ describe.runIf(existsSync(WORKER_MAIN))('a worker killed mid-job', () => {
     const done = await eventually(state, (c) => c.computeState === 'ready' && c.computedRevision === applied.body.revision, 30_000);
     const objects = await api.app.get(ObjectStore).snapshotAt(done.id, applied.body.revision);
     expect(done.snapshot!.revision).toBe(applied.body.revision);
-    expect(done.snapshot!.data).toEqual(JSON.parse(JSON.stringify(computeClusterModel(objects, settingsOf(done)))));
+    expect(clusterModelOf(done.snapshot!)).toEqual(JSON.parse(JSON.stringify(computeClusterModel(objects, settingsOf(done)))));
+    // The connection list follows the snapshot, for the same revision.
+    await eventually(() => prisma.clusterConnections.findUnique({ where: { clusterId: done.id }, select: { revision: true } }), (c) => c?.revision === applied.body.revision, 30_000);
 
     // A duplicate or late job changes nothing; a forced one recomputes the same snapshot.
     await api.app.get(JobQueue).enqueue(JobName.RecomputeCluster, { clusterId: done.id });
@@ -75,7 +77,7 @@ describe.runIf(existsSync(WORKER_MAIN))('a worker killed mid-job', () => {
     expect(again.computeState).toBe('ready');
     await api.http.post(`/api/v1/clusters/${name}/recompute`).expect(202);
     const forced = await eventually(state, (c) => c.snapshot!.computedAt.getTime() !== done.snapshot!.computedAt.getTime(), 30_000);
-    expect(forced.snapshot!.data).toEqual(done.snapshot!.data);
+    expect(clusterModelOf(forced.snapshot!)).toEqual(clusterModelOf(done.snapshot!));
     expect(forced.computedRevision).toBe(applied.body.revision);
   }, 90_000);
 });

@@ -21,6 +21,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { ReachabilityResolver } from './graphql/reachability.resolver';
+import { ClusterHeads } from './reachability/cluster-heads';
 import { PolicySnapshots } from './reachability/policy-snapshots';
 import { ReachabilityController } from './reachability/reachability.controller';
 import { ReachabilityService } from './reachability/reachability.service';
@@ -89,6 +90,7 @@ export class AppModule implements NestModule {
         ObjectService,
         ClustersResolver,
         ReachabilityResolver,
+        ClusterHeads,
         PolicySnapshots,
         ReachabilityService,
         ServiceLayerResolver,

@@ -5,6 +5,8 @@ import { PersistenceModule } from '@switchyard/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { QueueWorkers } from './queue-workers';
 import { AuditService } from './audit/audit.service';
+import { ClusterModelCache } from './recompute/cluster-model-cache';
+import { ConnectivityService } from './recompute/connectivity.service';
 import { RecomputeService } from './recompute/recompute.service';
 
 @Module({})
@@ -21,7 +23,7 @@ export class WorkerModule {
         PersistenceModule,
         JobsModule,
       ],
-      providers: [RecomputeService, AuditService, QueueWorkers],
+      providers: [ClusterModelCache, ConnectivityService, RecomputeService, AuditService, QueueWorkers],
     };
   }
 }

@@ -12,6 +12,7 @@ export * from './manifests/stable-json';
 export * from './cluster/cluster-settings';
 export * from './workloads/cluster-objects';
 export * from './workloads/cluster-model';
+export * from './workloads/cluster-model-update';
 export * from './workloads/pods-from-workloads';
 export * from './connectivity/connection-set';
 export * from './connectivity/connection-list';

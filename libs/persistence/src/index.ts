@@ -7,3 +7,4 @@ export * from './revision-history';
 export * from './stored-object';
 export * from './transaction';
 export * from './migration-status';
+export * from './stored-snapshot';

@@ -2,16 +2,17 @@ import { Injectable } from '@nestjs/common';
 import {
   auditCluster,
   computeClusterModel,
-  connectionList,
   DomainError,
   policyModelOf,
+  updateClusterModel,
   type ClusterModel,
   type ClusterObjectInput,
   type ClusterSettings,
-  type ConnectionRow,
   type Finding,
+  type PolicyModel,
 } from '@switchyard/engine';
 import { ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
+import { PolicySnapshots, type LoadedSnapshot } from '../reachability/policy-snapshots';
 
 /** A cluster's objects and what they mean, computed in memory (never stored). */
 export interface ComputedState {
@@ -19,8 +20,17 @@ export interface ComputedState {
   settings: ClusterSettings;
   objects: ClusterObjectInput[];
   clusterModel: ClusterModel;
-  connections: ConnectionRow[];
+  policy: PolicyModel;
   findings: Finding[];
+}
+
+/** The objects and settings of a cluster at one revision. */
+export interface ObjectsAt {
+  clusterId: string;
+  clusterName: string;
+  revision: number;
+  settings: ClusterSettings;
+  objects: ClusterObjectInput[];
 }
 
 /** Computes states of a cluster: at a stored revision, or a hypothetical one (what-if). */
@@ -29,10 +39,11 @@ export class ClusterStates {
   constructor(
     private readonly prisma: PrismaService,
     private readonly objectStore: ObjectStore,
+    private readonly snapshots: PolicySnapshots,
   ) {}
 
   /** The objects and settings of a cluster as they stood at `revision` (the change log keeps them all). */
-  async objectsAt(clusterName: string, revision: number | undefined, field: string): Promise<{ clusterId: string; revision: number; settings: ClusterSettings; objects: ClusterObjectInput[] }> {
+  async objectsAt(clusterName: string, revision: number | undefined, field: string): Promise<ObjectsAt> {
     const cluster = await this.prisma.cluster.findUnique({ where: { name: clusterName } });
     if (!cluster) throw new DomainError('NOT_FOUND', `cluster "${clusterName}" not found`, [{ path: 'cluster', reason: 'NotFound', message: `cluster "${clusterName}" does not exist` }]);
     const at = revision ?? cluster.revision;
@@ -42,38 +53,40 @@ export class ClusterStates {
     const row = await this.prisma.revision.findUnique({ where: { clusterId_revision: { clusterId: cluster.id, revision: at } }, select: { settings: true } });
     const settings = { ...settingsOf(cluster), ...((row?.settings as Partial<ClusterSettings> | null) ?? {}) };
     const objects = (await this.objectStore.snapshotAt(cluster.id, at)) as unknown as ClusterObjectInput[];
-    return { clusterId: cluster.id, revision: at, settings, objects };
+    return { clusterId: cluster.id, clusterName, revision: at, settings, objects };
   }
 
   /**
-   * The state at a stored revision: taken from the worker's snapshot when it reflects exactly that
-   * revision (the model and connection list are not computed twice), else computed.
+   * The state at a stored revision: the API's loaded snapshot when it reflects exactly that
+   * revision (its model and compiled policies are reused, and its findings computed once per
+   * revision), else computed from the objects.
    */
-  async stored(clusterId: string, revision: number, settings: ClusterSettings, objects: ClusterObjectInput[]): Promise<ComputedState> {
-    const snapshot = await this.prisma.clusterSnapshot.findUnique({ where: { clusterId } });
-    if (!snapshot || snapshot.revision !== revision) return this.compute(revision, settings, objects);
-    const clusterModel = snapshot.data as unknown as ClusterModel;
-    const policy = policyModelOf(clusterModel, settings);
-    return {
-      revision,
-      settings,
-      objects,
-      clusterModel,
-      connections: snapshot.connections as unknown as ConnectionRow[],
-      findings: auditCluster({ objects, model: clusterModel, policy, settings }),
-    };
+  async stored(at: ObjectsAt): Promise<ComputedState> {
+    const snapshot = await this.snapshotAt(at.clusterName, at.revision);
+    if (!snapshot) return this.compute(at);
+    const findings = PolicySnapshots.derive(snapshot, 'findings', () => auditCluster({ objects: at.objects, model: snapshot.clusterModel, policy: snapshot.model, settings: at.settings }));
+    return { revision: at.revision, settings: at.settings, objects: at.objects, clusterModel: snapshot.clusterModel, policy: snapshot.model, findings };
   }
 
-  compute(revision: number, settings: ClusterSettings, objects: ClusterObjectInput[]): ComputedState {
-    const clusterModel = computeClusterModel(objects, settings);
-    const policy = policyModelOf(clusterModel, settings);
-    return {
-      revision,
-      settings,
-      objects,
-      clusterModel,
-      connections: connectionList(policy, { clusterModel, ingressControllers: settings.ingressControllers }),
-      findings: auditCluster({ objects, model: clusterModel, policy, settings }),
-    };
+  /**
+   * A state computed from objects. With `previous` (the state these objects were derived from by
+   * changing objects of `changedKinds` only), the parts of its model those kinds cannot affect
+   * are reused as they are, which also tells the diff what cannot have changed.
+   */
+  compute(at: Omit<ObjectsAt, 'clusterId' | 'clusterName'>, previous?: { state: ComputedState; changedKinds: ReadonlySet<string> }): ComputedState {
+    const clusterModel = previous ? updateClusterModel(previous.state.clusterModel, at.objects, previous.changedKinds, at.settings) : computeClusterModel(at.objects, at.settings);
+    const policy = policyModelOf(clusterModel, at.settings);
+    return { ...at, clusterModel, policy, findings: auditCluster({ objects: at.objects, model: clusterModel, policy, settings: at.settings }) };
+  }
+
+  /** The loaded snapshot of the cluster if it reflects `revision`; none yet, or another revision: undefined. */
+  private async snapshotAt(clusterName: string, revision: number): Promise<LoadedSnapshot | undefined> {
+    try {
+      const snapshot = await this.snapshots.load(clusterName);
+      return snapshot.revision === revision ? snapshot : undefined;
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'UNAVAILABLE') return undefined;
+      throw error;
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import {
+  connectionList,
   DomainError,
   policyModelOf,
   type ClusterModel,
@@ -10,42 +11,76 @@ import {
   type IngressRoutingTable,
   type PolicyModel,
 } from '@switchyard/engine';
-import { ClusterStore, PrismaService, settingsOf } from '@switchyard/persistence';
+import { ClusterStore, clusterModelOf, PrismaService, settingsOf } from '@switchyard/persistence';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ClusterHeads, type ClusterHead } from './cluster-heads';
 
-export interface LoadedSnapshot {
-  clusterName: string;
-  /** The revision the answer reflects. */
-  revision: number;
-  /** The cluster's latest revision when the answer was made (ahead when a recompute is pending). */
-  latestRevision: number;
-  computedAt: string;
-  clusterModel: ClusterModel;
-  model: PolicyModel;
-  /** The connection list the worker computed for this revision. */
-  connections: ConnectionRow[];
-  /** Ingress tables per class and Gateway API views, as the worker computed them. */
-  northSouth: { ingress: IngressRoutingTable[]; gateway: GatewayRoutes };
-  /** Cluster settings as they stood at this revision. */
-  settings: ClusterSettings;
-  /** Views derived on first use and kept with the snapshot (DNS records, per-node routing tables). */
-  derived: Map<string, unknown>;
+type NorthSouth = { ingress: IngressRoutingTable[]; gateway: GatewayRoutes };
+
+/** One stored snapshot, loaded and compiled; shared by every answer about its revision. */
+export class LoadedSnapshot {
+  constructor(
+    readonly clusterName: string,
+    /** The revision the answer reflects. */
+    readonly revision: number,
+    /** The cluster's latest revision when the answer was made (ahead when a recompute is pending). */
+    readonly latestRevision: number,
+    readonly computedAt: string,
+    readonly clusterModel: ClusterModel,
+    readonly model: PolicyModel,
+    /** Ingress tables per class and Gateway API views, as the worker computed them. */
+    readonly northSouth: NorthSouth,
+    /** Cluster settings as they stood at this revision. */
+    readonly settings: ClusterSettings,
+    /** The computation the pods come from (they are reused while it stays the same). */
+    readonly podsRevision: number,
+    /** Views derived on first use and kept with the snapshot (DNS records, per-node routing tables). */
+    readonly derived: Map<string, unknown> = new Map(),
+  ) {}
+
+  /** The allowed connections at workload level: derived from the model on first use, then kept. */
+  get connections(): ConnectionRow[] {
+    return PolicySnapshots.derive(this, 'connections', () =>
+      connectionList(this.model, { clusterModel: this.clusterModel, ingressControllers: this.settings.ingressControllers }),
+    );
+  }
+
+  /** The same snapshot, as an answer made when the cluster was at `latestRevision`. */
+  asOf(latestRevision: number): LoadedSnapshot {
+    if (latestRevision === this.latestRevision) return this;
+    return new LoadedSnapshot(this.clusterName, this.revision, latestRevision, this.computedAt, this.clusterModel, this.model, this.northSouth, this.settings, this.podsRevision, this.derived);
+  }
 }
 
 /** Models built from snapshots, per cluster, most recently used last; a few clusters fit in memory. */
 const CACHE_SIZE = 16;
 
+interface SnapshotRow {
+  revision: number;
+  podsRevision: number;
+  computedAt: Date;
+  data: unknown;
+  northSouth: unknown;
+  /** Null when the caller already holds the pods of `podsRevision`. */
+  pods: unknown;
+}
+
 /**
  * Answers come from the latest stored snapshot, never from a computation made on the request
- * path. The compiled model of a snapshot is built once per revision and reused by every query.
+ * path. The compiled model of a snapshot is built once per revision and reused by every query;
+ * which revision is current comes from memory (ClusterHeads), so the answer path does not touch
+ * the database while nothing changes.
  */
 @Injectable()
 export class PolicySnapshots {
   private readonly cache = new Map<string, LoadedSnapshot>();
+  /** Loads under way per cluster and revision: concurrent first queries share one. */
+  private readonly loading = new Map<string, Promise<LoadedSnapshot>>();
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly clusters: ClusterStore,
+    private readonly heads: ClusterHeads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,58 +89,39 @@ export class PolicySnapshots {
    * up with the revision the cluster had when the request arrived.
    */
   async load(clusterName: string, options: { consistent?: boolean } = {}): Promise<LoadedSnapshot> {
-    // One query per answer on the hot path: the cluster row with its snapshot's revision.
-    let cluster = await this.findWithHead(clusterName);
+    let head = this.heads.get(clusterName) ?? (await this.readHead(clusterName));
     if (options.consistent) {
-      const wanted = cluster.revision;
+      const wanted = head.revision;
       const deadline = Date.now() + this.config.consistentReadTimeoutMs;
-      while (cluster.computedRevision < wanted) {
+      while (head.computedRevision < wanted) {
         if (Date.now() >= deadline) {
-          throw new DomainError('UNAVAILABLE', `revision ${wanted} is not computed yet (computed: ${cluster.computedRevision}, state: ${cluster.computeState})`, [
-            { path: 'consistent', reason: 'FieldValueInvalid', message: `waited ${this.config.consistentReadTimeoutMs} ms; retry, or ask without consistent=true for revision ${cluster.computedRevision}` },
+          throw new DomainError('UNAVAILABLE', `revision ${wanted} is not computed yet (computed: ${head.computedRevision}, state: ${head.computeState})`, [
+            { path: 'consistent', reason: 'FieldValueInvalid', message: `waited ${this.config.consistentReadTimeoutMs} ms; retry, or ask without consistent=true for revision ${head.computedRevision}` },
           ]);
         }
         await sleep(50);
-        cluster = await this.findWithHead(clusterName);
+        head = this.heads.get(clusterName) ?? (await this.readHead(clusterName));
       }
     }
-    const head = cluster.snapshot;
-    if (!head) {
-      throw new DomainError('UNAVAILABLE', `cluster "${clusterName}" has no computed snapshot yet (state: ${cluster.computeState})`, [
+    if (head.computedRevision === 0) {
+      throw new DomainError('UNAVAILABLE', `cluster "${clusterName}" has no computed snapshot yet (state: ${head.computeState})`, [
         { path: 'cluster', reason: 'FieldValueInvalid', message: 'the worker has not computed this cluster yet; retry shortly or pass consistent=true' },
       ]);
     }
-    const cached = this.cache.get(cluster.id);
-    if (cached && cached.revision === head.revision) {
-      this.touch(cluster.id, { ...cached, latestRevision: cluster.revision });
-      return { ...cached, latestRevision: cluster.revision };
+    const cached = this.cache.get(head.id);
+    if (cached && cached.revision === head.computedRevision) {
+      this.touch(head.id, cached);
+      return cached.asOf(head.revision);
     }
-    const snapshot = await this.prisma.clusterSnapshot.findUniqueOrThrow({ where: { clusterId: cluster.id } });
-    const clusterModel = snapshot.data as unknown as ClusterModel;
-    // Settings as they stood at the snapshot's revision (the CNI may have changed since).
-    const atRevision = await this.prisma.revision.findUnique({
-      where: { clusterId_revision: { clusterId: cluster.id, revision: snapshot.revision } },
-      select: { settings: true },
-    });
-    const settings = { ...settingsOf(cluster), ...((atRevision?.settings as Partial<ClusterSettings> | null) ?? {}) };
-    const loaded: LoadedSnapshot = {
-      clusterName,
-      revision: snapshot.revision,
-      latestRevision: cluster.revision,
-      computedAt: snapshot.computedAt.toISOString(),
-      clusterModel,
-      model: policyModelOf(clusterModel, { cni: settings.cni }),
-      connections: snapshot.connections as unknown as ConnectionRow[],
-      northSouth: {
-        ingress: [],
-        gateway: { gateways: [], routes: [] },
-        ...(snapshot.northSouth as object),
-      } as LoadedSnapshot['northSouth'],
-      settings,
-      derived: new Map(),
-    };
-    this.touch(cluster.id, loaded);
-    return loaded;
+    const key = `${head.id}@${head.computedRevision}`;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.read(head, clusterName, cached).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    const loaded = await pending;
+    if (!this.cache.get(head.id) || this.cache.get(head.id)!.revision <= loaded.revision) this.touch(head.id, loaded);
+    return loaded.asOf(head.revision);
   }
 
   /** What every answer says of its freshness: the revision it reflects, and whether the cluster moved on. */
@@ -122,9 +138,41 @@ export class PolicySnapshots {
     return snapshot.derived.get(key) as T;
   }
 
-  private async findWithHead(clusterName: string) {
-    const cluster = await this.prisma.cluster.findUnique({ where: { name: clusterName }, include: { snapshot: { select: { revision: true } } } });
+  /** Reads the stored snapshot (its pods only when those held are not the same) and compiles it. */
+  private async read(head: ClusterHead, clusterName: string, held: LoadedSnapshot | undefined): Promise<LoadedSnapshot> {
+    const heldPods = held?.podsRevision ?? -1;
+    const [row] = await this.prisma.$queryRaw<SnapshotRow[]>`
+      SELECT revision, "podsRevision", "computedAt", data, "northSouth",
+             CASE WHEN "podsRevision" = ${heldPods} THEN NULL ELSE pods END AS pods
+      FROM "ClusterSnapshot" WHERE "clusterId" = ${head.id}::uuid`;
+    if (!row) throw new DomainError('UNAVAILABLE', `cluster "${clusterName}" has no computed snapshot yet`, [{ path: 'cluster', reason: 'FieldValueInvalid', message: 'retry shortly' }]);
+    const clusterModel = clusterModelOf({ data: row.data, pods: row.pods ?? held!.clusterModel.pods });
+    // Settings as they stood at the snapshot's revision (the CNI may have changed since).
+    const [cluster, atRevision] = await Promise.all([
+      this.prisma.cluster.findUniqueOrThrow({ where: { id: head.id } }),
+      this.prisma.revision.findUnique({ where: { clusterId_revision: { clusterId: head.id, revision: row.revision } }, select: { settings: true } }),
+    ]);
+    const settings = { ...settingsOf(cluster), ...((atRevision?.settings as Partial<ClusterSettings> | null) ?? {}) };
+    return new LoadedSnapshot(
+      clusterName,
+      row.revision,
+      head.revision,
+      new Date(row.computedAt).toISOString(),
+      clusterModel,
+      policyModelOf(clusterModel, { cni: settings.cni }),
+      { ingress: [], gateway: { gateways: [], routes: [] }, ...(row.northSouth as object) } as NorthSouth,
+      settings,
+      row.podsRevision,
+    );
+  }
+
+  private async readHead(clusterName: string): Promise<ClusterHead> {
+    const cluster = await this.prisma.cluster.findUnique({
+      where: { name: clusterName },
+      select: { id: true, name: true, revision: true, computedRevision: true, computeState: true },
+    });
     if (!cluster) await this.clusters.find(clusterName); // throws the NOT_FOUND every answer uses
+    this.heads.remember(cluster!);
     return cluster!;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { auditCluster, policyModelOf, reconcileFindings, type ClusterModel } from '@switchyard/engine';
-import { ObjectStore, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
+import { auditCluster, policyModelOf, reconcileFindings } from '@switchyard/engine';
+import { clusterModelOf, ObjectStore, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
+import { ClusterModelCache } from '../recompute/cluster-model-cache';
 
 /**
  * Runs the audit rules over a cluster's latest snapshot and brings its findings up to date in
@@ -14,16 +15,19 @@ export class AuditService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly objects: ObjectStore,
+    private readonly models: ClusterModelCache,
   ) {}
 
   async audit(clusterId: string): Promise<{ revision: number; opened: number; resolved: number; open: number } | { skipped: string }> {
-    const cluster = await this.prisma.cluster.findUnique({ where: { id: clusterId }, include: { snapshot: true } });
+    const cluster = await this.prisma.cluster.findUnique({ where: { id: clusterId }, include: { snapshot: { select: { revision: true } } } });
     if (!cluster) return { skipped: 'cluster deleted' };
     if (!cluster.snapshot) return { skipped: 'no snapshot yet' };
     const { revision } = cluster.snapshot;
-    const clusterModel = cluster.snapshot.data as unknown as ClusterModel;
+    // The recompute that enqueued this audit usually left the same revision in memory.
+    const kept = this.models.at(clusterId, revision);
+    const clusterModel = kept?.model ?? clusterModelOf(await this.prisma.clusterSnapshot.findUniqueOrThrow({ where: { clusterId }, select: { data: true, pods: true } }));
     const settings = settingsOf(cluster);
-    const objects = await this.objects.snapshotAt(clusterId, revision);
+    const objects = kept?.objectList ?? (await this.objects.snapshotAt(clusterId, revision));
     const findings = auditCluster({ objects, model: clusterModel, policy: policyModelOf(clusterModel, settings), settings });
 
     return this.prisma.$transaction(async (tx) => {
