@@ -4,6 +4,7 @@ import { PrismaService } from '@switchyard/persistence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
 import { eventually, startWorker } from './support/worker-under-test';
+import { ClusterHeads } from '../../apps/api/src/reachability/cluster-heads';
 
 const DEPLOYMENT = (replicas: number) => `apiVersion: apps/v1
 kind: Deployment
@@ -65,5 +66,26 @@ describe('every change is recomputed by the worker', () => {
     // 26 changes (create + 25 applies); deduplication keeps at most one waiting job per cluster.
     expect(computations.length).toBeGreaterThan(0);
     expect(computations.length).toBeLessThanOrEqual(13);
+  });
+
+  it('answers know the current snapshot from the database notices, and follow each change and deletion', async () => {
+    const name = uniqueClusterName('heads');
+    const heads = api.app.get(ClusterHeads);
+    await api.http.post('/api/v1/clusters').send({ name }).expect(201);
+    const applied = await api.http.post(`/api/v1/clusters/${name}/apply`).set('Content-Type', 'application/yaml').send(DEPLOYMENT(1)).expect(200);
+    // The head arrives by notice (no query needed), up to the computed revision.
+    const head = await eventually(async () => heads.get(name), (h) => h?.computedRevision === applied.body.revision);
+    expect(head).toMatchObject({ name, revision: applied.body.revision, computeState: 'ready' });
+    const answer = (await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'deploy/shop/web', to: 'deploy/shop/web', port: '80' }).expect(200)).body;
+    expect(answer.revision).toBe(applied.body.revision);
+
+    const scaled = await api.http.post(`/api/v1/clusters/${name}/apply`).set('Content-Type', 'application/yaml').send(DEPLOYMENT(2)).expect(200);
+    await eventually(async () => heads.get(name), (h) => h?.computedRevision === scaled.body.revision);
+    const next = (await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'deploy/shop/web', to: 'deploy/shop/web', port: '80' }).expect(200)).body;
+    expect(next.revision).toBe(scaled.body.revision);
+
+    await api.http.delete(`/api/v1/clusters/${name}`).expect(204);
+    await eventually(async () => heads.get(name), (h) => h === undefined);
+    await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'deploy/shop/web', to: 'deploy/shop/web', port: '80' }).expect(404);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { auditCluster, policyModelOf, reconcileFindings } from '@switchyard/engine';
 import { clusterModelOf, ObjectStore, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
 import { ClusterModelCache } from '../recompute/cluster-model-cache';
+import { ConnectivityService } from '../recompute/connectivity.service';
 
 /**
  * Runs the audit rules over a cluster's latest snapshot and brings its findings up to date in
@@ -16,12 +17,15 @@ export class AuditService {
     private readonly prisma: PrismaService,
     private readonly objects: ObjectStore,
     private readonly models: ClusterModelCache,
+    private readonly connectivity: ConnectivityService,
   ) {}
 
   async audit(clusterId: string): Promise<{ revision: number; opened: number; resolved: number; open: number } | { skipped: string }> {
     const cluster = await this.prisma.cluster.findUnique({ where: { id: clusterId }, include: { snapshot: { select: { revision: true } } } });
     if (!cluster) return { skipped: 'cluster deleted' };
     if (!cluster.snapshot) return { skipped: 'no snapshot yet' };
+    // The periodic audit also notices a connection list left behind by a crash.
+    await this.connectivity.catchUp(clusterId);
     const { revision } = cluster.snapshot;
     // The recompute that enqueued this audit usually left the same revision in memory.
     const kept = this.models.at(clusterId, revision);

@@ -1,83 +1,106 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { connectionList, diffConnections, policyModelOf, type ClusterModel, type ClusterSettings, type ConnectionRow } from '@switchyard/engine';
-import { clusterModelOf, PrismaService, settingsOf, WRITE_TRANSACTION, type Tx } from '@switchyard/persistence';
+import type { ClusterModel, ClusterSettings } from '@switchyard/engine';
+import { clusterModelOf, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
 import { ClusterModelCache } from './cluster-model-cache';
+import { ConnectivityThread } from './connectivity-thread-client';
+import type { ConnectivityResult } from './connectivity-work';
 
-/** Connectivity changes carried in one event; the diff endpoint has them all. */
-const MAX_EVENT_CHANGES = 500;
+interface Wanted {
+  revision: number;
+  model: ClusterModel;
+  settings: ClusterSettings;
+}
 
 /**
  * The workload connection list of each stored snapshot, and the connectivity-changed event that
- * diffs it against the list of the revision before. Runs after the snapshot is stored (answers do
- * not wait for it), under a per-cluster advisory lock of its own (API writers never wait for it).
- * A crash in between leaves the list behind the snapshot; the next job for the cluster catches up.
+ * diffs it against the list stored before. Derived in the background, in a worker thread, after
+ * the snapshot is stored: answers and the next recompute never wait for it. Per cluster, one
+ * derivation runs at a time and only the newest revision waiting is derived next (the event then
+ * spans the revisions in between). Stored under a per-cluster advisory lock of its own, so API
+ * writers never wait for it. A crash leaves the list behind the snapshot; `catchUp` (run by the
+ * next job for the cluster) derives it again.
  */
 @Injectable()
 export class ConnectivityService {
   private readonly logger = new Logger(ConnectivityService.name);
-  /** The last list stored per cluster, so the next diff does not read it back from the database. */
-  private readonly lastStored = new Map<string, { revision: number; connections: ConnectionRow[] }>();
+  private readonly wanted = new Map<string, Wanted>();
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly models: ClusterModelCache,
+    private readonly thread: ConnectivityThread,
   ) {}
 
-  /** Brings the connection list up to the stored snapshot, when a crash left it behind. */
+  /** Derives the list of `revision` in the background, replacing an older revision still waiting. */
+  schedule(clusterId: string, revision: number, model: ClusterModel, settings: ClusterSettings): void {
+    const waiting = this.wanted.get(clusterId);
+    if (!waiting || waiting.revision < revision) this.wanted.set(clusterId, { revision, model, settings });
+    if (this.running.has(clusterId)) return;
+    const drain = (async () => {
+      for (let next = this.wanted.get(clusterId); next; next = this.wanted.get(clusterId)) {
+        this.wanted.delete(clusterId);
+        try {
+          await this.update(clusterId, next.revision, next.model, next.settings);
+        } catch (error) {
+          this.logger.warn(`cluster ${clusterId}: connection list of revision ${next.revision} not stored: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    })().finally(() => this.running.delete(clusterId));
+    this.running.set(clusterId, drain);
+  }
+
+  /** Settles once no list is being derived. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Schedules the list of the stored snapshot when the stored list is behind it (after a crash). */
   async catchUp(clusterId: string): Promise<void> {
     const cluster = await this.prisma.cluster.findUnique({
       where: { id: clusterId },
       include: { snapshot: { select: { revision: true } }, connections: { select: { revision: true } } },
     });
     if (!cluster?.snapshot || (cluster.connections && cluster.connections.revision >= cluster.snapshot.revision)) return;
+    if (this.running.has(clusterId) || this.wanted.has(clusterId)) return;
     const { revision } = cluster.snapshot;
     const kept = this.models.at(clusterId, revision);
     const model = kept?.model ?? clusterModelOf(await this.prisma.clusterSnapshot.findUniqueOrThrow({ where: { clusterId }, select: { data: true, pods: true } }));
-    await this.update(clusterId, revision, model, settingsOf(cluster));
+    this.schedule(clusterId, revision, model, settingsOf(cluster));
   }
 
-  async update(clusterId: string, revision: number, model: ClusterModel, settings: ClusterSettings): Promise<void> {
+  private async update(clusterId: string, revision: number, model: ClusterModel, settings: ClusterSettings): Promise<void> {
     const started = performance.now();
-    const connections = connectionList(policyModelOf(model, settings), { clusterModel: model, ingressControllers: settings.ingressControllers });
-    const outcome = await this.prisma.$transaction(async (tx) => {
+    const stored = await this.prisma.clusterConnections.findUnique({ where: { clusterId }, select: { revision: true } });
+    if (stored && stored.revision >= revision) return;
+    const request = { clusterId, revision, model, settings: { cni: settings.cni, ingressControllers: settings.ingressControllers }, baseRevision: stored?.revision };
+    let result: ConnectivityResult = await this.thread.run(request);
+    if (result.needBase) {
+      // The thread does not hold the stored list (another worker wrote it, or this one restarted).
+      const [base] = await this.prisma.$queryRaw<{ json: string }[]>`
+        SELECT connections::text AS json FROM "ClusterConnections" WHERE "clusterId" = ${clusterId}::uuid AND revision = ${stored!.revision}`;
+      if (!base) return this.schedule(clusterId, revision, model, settings);
+      result = await this.thread.run({ ...request, baseJson: base.json });
+    }
+    if (result.needBase) throw new Error('the connection list to diff against could not be loaded');
+    const { json, total, count, changes } = result;
+    const written = await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`connections:${clusterId}`}))`;
-      const stored = await tx.clusterConnections.findUnique({ where: { clusterId }, select: { revision: true } });
-      if (stored && stored.revision >= revision) return undefined;
-      const base = stored ? await this.storedList(tx, clusterId, stored.revision) : undefined;
-      const changes = base ? diffConnections(base, connections) : [];
-      if (changes.length > 0) {
+      const current = await tx.clusterConnections.findUnique({ where: { clusterId }, select: { revision: true } });
+      if (current?.revision !== stored?.revision) return false;
+      if (count > 0) {
         await tx.clusterEvent.create({
-          data: {
-            clusterId,
-            revision,
-            type: 'connectivity-changed',
-            payload: {
-              fromRevision: stored!.revision,
-              toRevision: revision,
-              count: changes.length,
-              connections: connections.length,
-              changes: changes.slice(0, MAX_EVENT_CHANGES) as unknown as object[],
-            },
-          },
+          data: { clusterId, revision, type: 'connectivity-changed', payload: { fromRevision: stored!.revision, toRevision: revision, count, connections: total, changes: changes as unknown as object[] } },
         });
       }
-      const rows = connections as unknown as object[];
-      await tx.clusterConnections.upsert({
-        where: { clusterId },
-        create: { clusterId, revision, connections: rows },
-        update: { revision, connections: rows, computedAt: new Date() },
-      });
-      return { changes: changes.length };
+      await tx.$executeRaw`
+        INSERT INTO "ClusterConnections" ("clusterId", revision, "computedAt", connections)
+        VALUES (${clusterId}::uuid, ${revision}, now(), ${json}::jsonb)
+        ON CONFLICT ("clusterId") DO UPDATE SET revision = EXCLUDED.revision, "computedAt" = EXCLUDED."computedAt", connections = EXCLUDED.connections`;
+      return true;
     }, WRITE_TRANSACTION);
-    if (!outcome) return;
-    this.lastStored.set(clusterId, { revision, connections });
-    this.logger.log(`cluster ${clusterId}: ${connections.length} connections at revision ${revision} (${outcome.changes} changed) in ${Math.round(performance.now() - started)} ms`);
-  }
-
-  private async storedList(tx: Tx, clusterId: string, revision: number): Promise<ConnectionRow[]> {
-    const kept = this.lastStored.get(clusterId);
-    if (kept?.revision === revision) return kept.connections;
-    const row = await tx.clusterConnections.findUniqueOrThrow({ where: { clusterId }, select: { connections: true } });
-    return row.connections as unknown as ConnectionRow[];
+    // Another worker stored a list meanwhile: derive again against it, unless it is already as new.
+    if (!written) return this.schedule(clusterId, revision, model, settings);
+    this.logger.log(`cluster ${clusterId}: ${total} connections at revision ${revision} (${count} changed) in ${Math.round(performance.now() - started)} ms`);
   }
 }

@@ -57,7 +57,7 @@ export class RecomputeService {
       if (stored) this.models.keep(clusterId, { ...state, northSouth });
       this.logger.log(`cluster ${cluster.name}: revision ${revision} computed in ${durationMs} ms${stored ? '' : ' (newer already stored)'}`);
       if (!stored) return { revision };
-      await this.connectivity.update(clusterId, revision, state.model, settings);
+      this.connectivity.schedule(clusterId, revision, state.model, settings);
       // Findings follow every new snapshot.
       await this.jobs.enqueue(JobName.AuditCluster, { clusterId });
       return { revision };

@@ -1,0 +1,62 @@
+import { computeClusterModel, connectionList, diffConnections, parseManifestBody, policyModelOf, toClusterObjectInput, validateManifests } from '@switchyard/engine';
+import { describe, expect, it } from 'vitest';
+import { ConnectivityThread } from './connectivity-thread-client';
+import { ConnectivityWork } from './connectivity-work';
+
+const SETTINGS = { podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', clusterDomain: 'cluster.local', cni: 'calico', ingressControllers: [] };
+const PODS = `
+apiVersion: v1
+kind: Pod
+metadata: { name: web, namespace: shop, labels: { app: web } }
+spec: { containers: [{ name: c, image: x, ports: [{ containerPort: 80 }] }] }
+status: { podIP: 10.244.1.10 }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: api, namespace: shop, labels: { app: api } }
+spec: { containers: [{ name: c, image: x, ports: [{ containerPort: 8080 }] }] }
+status: { podIP: 10.244.1.11 }
+`;
+const DENY = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny, namespace: shop }
+spec: { podSelector: { matchLabels: { app: api } }, policyTypes: [Ingress] }
+`;
+
+const modelOf = (yaml: string) => computeClusterModel(validateManifests(parseManifestBody(yaml, 'yaml'), { fieldValidation: 'Warn' }).objects.map(toClusterObjectInput), SETTINGS);
+const rowsOf = (yaml: string) => connectionList(policyModelOf(modelOf(yaml), SETTINGS), { clusterModel: modelOf(yaml), ingressControllers: [] });
+
+describe('ConnectivityWork', () => {
+  it('diffs each list against the one before, as diffConnections does', () => {
+    const work = new ConnectivityWork();
+    const first = work.run({ clusterId: 'c', revision: 1, model: modelOf(PODS), settings: SETTINGS });
+    expect(first).toMatchObject({ count: 0, total: rowsOf(PODS).length });
+    const second = work.run({ clusterId: 'c', revision: 2, model: modelOf(PODS + DENY), settings: SETTINGS, baseRevision: 1 });
+    const expected = diffConnections(rowsOf(PODS), rowsOf(PODS + DENY));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(second).toMatchObject({ count: expected.length, changes: JSON.parse(JSON.stringify(expected)) });
+    expect(JSON.parse((second as { json: string }).json)).toEqual(JSON.parse(JSON.stringify(rowsOf(PODS + DENY))));
+  });
+
+  it('asks for the stored list when it does not hold that revision, then uses it', () => {
+    const work = new ConnectivityWork();
+    const request = { clusterId: 'c', revision: 2, model: modelOf(PODS + DENY), settings: SETTINGS, baseRevision: 1 };
+    expect(work.run(request)).toEqual({ needBase: true });
+    const answered = work.run({ ...request, baseJson: JSON.stringify(rowsOf(PODS)) });
+    expect(answered).toMatchObject({ count: diffConnections(rowsOf(PODS), rowsOf(PODS + DENY)).length });
+  });
+});
+
+describe('ConnectivityThread', () => {
+  it('runs the work in a worker thread and reports its errors', async () => {
+    const thread = new ConnectivityThread();
+    try {
+      await expect(thread.run({ clusterId: 'c', revision: 1, model: modelOf(PODS), settings: SETTINGS })).resolves.toMatchObject({ total: rowsOf(PODS).length });
+      await expect(thread.run({ clusterId: 'c', revision: 2, model: { pods: null } as never, settings: SETTINGS })).rejects.toThrow();
+    } finally {
+      await thread.onModuleDestroy();
+    }
+  });
+});
