@@ -188,3 +188,130 @@ describe('north-south: Ingress and Gateway API routing', () => {
     expect(res.body.data.cluster.gatewayMatch).toMatchObject({ matched: true });
   });
 });
+
+/**
+ * BASE plus the Gateway's data plane: the pod labelled with its name (GEP-1762), behind a
+ * LoadBalancer that admits 203.0.113.0/24 only. HTTPRoute shop/split sends /api 3:1 to api and
+ * web; Ingress shop-a serves the same URL, so it has two entries.
+ */
+const GATEWAY_URL = `${BASE}---
+apiVersion: v1
+kind: Pod
+metadata: { name: gw-proxy, namespace: shop, labels: { app: gw-proxy, gateway.networking.k8s.io/gateway-name: gw } }
+spec: { containers: [{ name: envoy, image: x, ports: [{ containerPort: 10080 }] }] }
+status: { podIP: 10.244.1.30, conditions: [{ type: Ready, status: "True" }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: gw-proxy, namespace: shop }
+spec:
+  type: LoadBalancer
+  selector: { app: gw-proxy }
+  ports: [{ name: http, port: 80, targetPort: 10080 }]
+  loadBalancerSourceRanges: [203.0.113.0/24]
+status: { loadBalancer: { ingress: [{ ip: 198.51.100.10 }] } }
+`;
+
+/** Backends of app=<target> admit only pods labelled app=other (never the gateway proxy). */
+const onlyFromOther = (target: string) =>
+  `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: only-${target}, namespace: shop }\nspec: { podSelector: { matchLabels: { app: ${target} } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: other } } }] }] }\n`;
+
+describe('north-south: "can this client reach the URL" through a Gateway', () => {
+  let api: ApiUnderTest;
+  let worker: INestApplicationContext;
+  let cluster: string;
+  const get = (path: string, query: Record<string, string> = {}) => api.http.get(`/api/v1/clusters/${cluster}${path}`).query({ consistent: 'true', ...query });
+  const apply = (yaml: string) => api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(yaml).expect(200);
+  const URL = 'http://shop.example.com/api/items';
+  const graphql = (from: string, via: string) =>
+    api.http
+      .post('/graphql')
+      .send({
+        query: `query($c: String!, $from: String!, $to: String!, $via: String) { cluster(name: $c) { reachability(from: $from, to: $to, via: $via, consistent: true) {
+          ... on UrlReachability { via allowed allowedShare reason path steps { step allowed text } endpoints { backend pod share allowed via reason } alternatives { via } }
+        } } }`,
+        variables: { c: cluster, from, to: URL, via },
+      })
+      .expect(200);
+
+  beforeAll(async () => {
+    api = await startApi();
+    worker = await startWorker();
+    cluster = uniqueClusterName('gwurl');
+    await api.http.post('/api/v1/clusters').send({ name: cluster }).expect(201);
+    await apply(GATEWAY_URL);
+  });
+  afterAll(async () => {
+    await worker.close();
+    await api.close();
+  });
+
+  it('follows the Gateway listener and HTTPRoute rule to the weighted backends, judged from the gateway proxy pod', async () => {
+    const res = await get('/reachability', { from: '203.0.113.5', to: URL, via: 'gateway' }).expect(200);
+    expect(res.body).toMatchObject({
+      via: 'gateway',
+      allowed: 'all',
+      allowedShare: 1,
+      path: { gateway: 'shop/gw', listener: 'http', route: 'shop/split', rule: 0, controller: { workload: 'shop/gw-proxy[Pod]' }, entry: { service: { name: 'gw-proxy' }, loadBalancerSourceRanges: ['203.0.113.0/24'], allowed: 'all' } },
+    });
+    expect(res.body.path.backends.map((b: { service: string; share: number }) => [b.service, b.share])).toEqual([
+      ['api', 0.75],
+      ['web', 0.25],
+    ]);
+    expect(res.body.endpoints.map((e: { pod: string; port: number; share: number; allowed: boolean; via: string }) => [e.pod, e.port, e.share, e.allowed, e.via])).toEqual([
+      ['shop/api-1', 9090, 0.75, true, 'shop/gw-proxy[Pod]'],
+      ['shop/web-1', 8080, 0.25, true, 'shop/gw-proxy[Pod]'],
+    ]);
+    expect(res.body.steps.map((s: { step: string }) => s.step)).toEqual(['entry', 'route', 'backends']);
+  });
+
+  it('answers for the Ingress first and the Gateway in alternatives when both serve the URL', async () => {
+    const res = await get('/reachability', { from: '203.0.113.5', to: URL }).expect(200);
+    expect(res.body).toMatchObject({ via: 'ingress', path: { ingress: 'shop/shop-a' }, revision: expect.any(Number) });
+    expect(res.body.alternatives).toEqual([expect.objectContaining({ via: 'gateway', from: 'external 203.0.113.5', revision: res.body.revision })]);
+    const ingressOnly = await get('/reachability', { from: '203.0.113.5', to: URL, via: 'ingress' }).expect(200);
+    expect(ingressOnly.body.alternatives).toBeUndefined();
+  });
+
+  it('denies a client outside the loadBalancerSourceRanges of the proxy Service, and allows one inside', async () => {
+    const outside = await get('/reachability', { from: '192.0.2.7', to: URL, via: 'gateway' }).expect(200);
+    expect(outside.body).toMatchObject({ allowed: 'none', allowedShare: 0, reason: expect.stringMatching(/outside the loadBalancerSourceRanges of service shop\/gw-proxy/) });
+    expect(outside.body.steps[0]).toMatchObject({ step: 'entry', allowed: 'none' });
+    const inside = await get('/reachability', { from: '203.0.113.200', to: URL, via: 'gateway' }).expect(200);
+    expect(inside.body.allowed).toBe('all');
+  });
+
+  it('gives some when a policy blocks the proxy from one backend, none when from both; the same over GraphQL', async () => {
+    await apply(onlyFromOther('web'));
+    const some = await get('/reachability', { from: '203.0.113.5', to: URL, via: 'gateway' }).expect(200);
+    expect(some.body).toMatchObject({ allowed: 'some', allowedShare: 0.75 });
+    expect(some.body.endpoints.find((e: { pod: string }) => e.pod === 'shop/web-1')).toMatchObject({ allowed: false, reason: expect.stringMatching(/denied by policy from shop\/gw-proxy/) });
+
+    const gql = await graphql('203.0.113.5', 'gateway');
+    expect(gql.body.errors).toBeUndefined();
+    const answer = gql.body.data.cluster.reachability;
+    expect(answer).toMatchObject({ via: 'gateway', allowed: 'some', allowedShare: 0.75, path: { route: 'shop/split' }, alternatives: null });
+    expect(answer.steps.map((s: { step: string }) => s.step)).toEqual(['entry', 'route', 'backends']);
+    expect(answer.endpoints.map((e: { backend: string; share: number; allowed: boolean }) => [e.backend, e.share, e.allowed])).toEqual([
+      ['shop/api:80', 0.75, true],
+      ['shop/web:80', 0.25, false],
+    ]);
+    const denied = await graphql('192.0.2.7', 'gateway');
+    expect(denied.body.data.cluster.reachability).toMatchObject({ allowed: 'none', reason: expect.stringMatching(/loadBalancerSourceRanges/) });
+
+    await apply(onlyFromOther('api'));
+    const none = await get('/reachability', { from: '203.0.113.5', to: URL, via: 'gateway' }).expect(200);
+    expect(none.body).toMatchObject({ allowed: 'none', allowedShare: 0 });
+    const both = await graphql('203.0.113.5', null as unknown as string);
+    expect(both.body.data.cluster.reachability).toMatchObject({ via: 'ingress', alternatives: [{ via: 'gateway' }] });
+  });
+
+  it('rejects bad URL options with the field and reason', async () => {
+    const bad = await get('/reachability', { from: '203.0.113.5', to: URL, via: 'mesh' }).expect(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'via', reason: 'FieldValueNotSupported' })]);
+    const misplaced = await get('/reachability', { from: '203.0.113.5', to: 'svc/shop/api', via: 'gateway' }).expect(422);
+    expect(misplaced.body.errors).toEqual([expect.objectContaining({ path: 'via', reason: 'FieldValueInvalid' })]);
+    const unknownGateway = await get('/reachability', { from: '203.0.113.5', to: URL, via: 'gateway', gateway: 'shop/nope' }).expect(404);
+    expect(unknownGateway.body.errors).toEqual([expect.objectContaining({ path: 'gateway', reason: 'NotFound' })]);
+  });
+});

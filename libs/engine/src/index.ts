@@ -81,3 +81,6 @@ export * from './diagnosis/diagnose';
 export * from './exposure/ingress-backends';
 export * from './exposure/ingress-controller';
 export * from './exposure/exposure-report';
+export * from './exposure/gateway-data-plane';
+export * from './exposure/controller-entry';
+export * from './exposure/url-reachability';

@@ -1,4 +1,4 @@
-import { createUnionType, Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { createUnionType, Field, Float, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 
 export enum ManifestFormat {
@@ -182,11 +182,54 @@ export class ServiceReachabilityType {
   @Field(() => [String]) warnings!: string[];
 }
 
+@ObjectType('UrlReachStep', { description: 'One step of a URL answer: the client to the proxy, the rule, the backends' })
+export class UrlReachStepType {
+  @Field({ description: 'entry | route | backends' }) step!: string;
+  @Field({ description: 'all | some | none' }) allowed!: string;
+  @Field() text!: string;
+}
+
+@ObjectType('UrlEndpointVerdict')
+export class UrlEndpointVerdictType {
+  @Field({ description: '<ns>/<service>:<port> of the backend leading here' }) backend!: string;
+  @Field({ nullable: true, description: '<ns>/<name> of the endpoint pod' }) pod?: string;
+  @Field() ip!: string;
+  @Field(() => Int, { description: 'The target port the request arrives on' }) port!: number;
+  @Field() ready!: boolean;
+  @Field(() => Float, { description: 'Share of the requests this endpoint receives (backend weight, then evenly over ready endpoints)' }) share!: number;
+  @Field() allowed!: boolean;
+  @Field({ nullable: true, description: 'What the policies alone say' }) policyAllowed?: boolean;
+  @Field() reason!: string;
+  @Field({ description: 'The proxy the request comes from: <ns>/<workload>[Kind] or {ingress-controller}' }) via!: string;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The proxy pod shown and the policy verdict per direction' }) explanation?: object;
+}
+
+@ObjectType('UrlReachability', { description: 'Reaching a URL: client → ingress controller or Gateway → Ingress/HTTPRoute rule → weighted backends → endpoints, with the policy verdict to each' })
+export class UrlReachabilityType {
+  @Field({ nullable: true, description: 'ingress | gateway: the API whose rule serves the URL' }) via?: string;
+  @Field({ description: 'all | some | none' }) allowed!: string;
+  @Field(() => Float, { description: 'Share of the requests that reach an allowed endpoint' }) allowedShare!: number;
+  @Field(() => Int) revision!: number;
+  @Field(() => Int, { nullable: true }) latestRevision?: number;
+  @Field({ nullable: true }) stale?: boolean;
+  @Field() from!: string;
+  @Field() reason!: string;
+  @Field(() => GraphQLJSONObject, { description: 'The URL; Ingress class, rule and backend, or Gateway, listener, HTTPRoute, rule and weighted backends; the proxy (controller) and the entry Service with its source ranges' })
+  path!: object;
+  @Field(() => [UrlReachStepType]) steps!: UrlReachStepType[];
+  @Field(() => [UrlEndpointVerdictType]) endpoints!: UrlEndpointVerdictType[];
+  @Field(() => [GraphQLJSONObject], { description: 'Rules that did not take the request, with why' }) candidates!: object[];
+  @Field(() => [String]) warnings!: string[];
+  @Field(() => [UrlReachabilityType], { nullable: true, description: "The other API's answer, when both an Ingress and a Gateway serve the URL" })
+  alternatives?: UrlReachabilityType[];
+}
+
 export const ReachabilityAnswer = createUnionType({
   name: 'ReachabilityAnswer',
-  description: 'A pod or address answer (allowed: Boolean), or a Service answer (allowed: all | some | none)',
-  types: () => [ReachabilityType, ServiceReachabilityType] as const,
-  resolveType: (value: { endpoints?: unknown }) => (Array.isArray(value.endpoints) ? ServiceReachabilityType : ReachabilityType),
+  description: 'A pod or address answer (allowed: Boolean), a Service answer or a URL answer (allowed: all | some | none)',
+  types: () => [ReachabilityType, ServiceReachabilityType, UrlReachabilityType] as const,
+  resolveType: (value: { endpoints?: unknown; steps?: unknown }) =>
+    Array.isArray(value.steps) ? UrlReachabilityType : Array.isArray(value.endpoints) ? ServiceReachabilityType : ReachabilityType,
 });
 
 @ObjectType('RoutingTable')

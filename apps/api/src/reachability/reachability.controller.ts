@@ -12,6 +12,9 @@ const ReachabilityQuery = z.strictObject({
   to: z.string(),
   port: z.string().optional(),
   protocol: z.string().optional(),
+  via: z.string().optional(),
+  class: z.string().optional(),
+  gateway: z.string().optional(),
   consistent,
 });
 const MatrixQuery = z.strictObject({ port: z.string(), protocol: z.string().optional(), namespace: z.string().optional(), consistent });
@@ -33,12 +36,23 @@ export class ReachabilityController {
   @ApiOperation({
     summary: 'Can A reach B on a port, and why',
     description:
-      'from/to: <ns>/<pod>, <kind>/<ns>/<name> (deploy/shop/api, sts/shop/db) or an IP address; to also takes a Service: svc/<ns>/<name>, a DNS name, a ClusterIP or <nodeIP>:<nodePort>, answered with the path (DNS, virtual IP, endpoints) and allowed all | some | none. Answers from the latest snapshot, with the revision it reflects; consistent=true waits (bounded) for the latest revision.',
+      'from/to: <ns>/<pod>, <kind>/<ns>/<name> (deploy/shop/api, sts/shop/db) or an IP address; to also takes a Service: svc/<ns>/<name>, a DNS name, a ClusterIP or <nodeIP>:<nodePort>, answered with the path (DNS, virtual IP, endpoints) and allowed all | some | none. ' +
+      'to may be an http(s) URL, asked from a client address: the answer follows the client to the ingress controller or Gateway data plane (through the Service in front of it: loadBalancerSourceRanges, externalTrafficPolicy and the proxy pods\' policies apply), the Ingress rule or Gateway listener + HTTPRoute rule, the weighted backend split, and the policy verdict from the proxy pods to each endpoint (steps, endpoints, allowed all | some | none, allowedShare). ' +
+      'When both an Ingress and a Gateway serve the URL, the answer is the Ingress\'s and alternatives holds the Gateway\'s; via picks one. ' +
+      'Answers from the latest snapshot, with the revision it reflects; consistent=true waits (bounded) for the latest revision.',
   })
   @ApiQuery({ name: 'from', example: 'shop/web-0' })
-  @ApiQuery({ name: 'to', example: 'deploy/shop/api' })
+  @ApiQuery({ name: 'to', example: 'deploy/shop/api', description: 'a pod, workload, IP, Service reference, DNS name, ClusterIP, <nodeIP>:<nodePort>, or an http(s) URL' })
   @ApiQuery({ name: 'port', required: false, example: '8080', description: 'number or name; optional for a Service with one port' })
   @ApiQuery({ name: 'protocol', required: false, enum: ['TCP', 'UDP', 'SCTP'] })
+  @ApiQuery({
+    name: 'via',
+    required: false,
+    enum: ['ingress', 'gateway'],
+    description: 'URL destinations only: follow only the Ingress or only the Gateway route (default: both; the Ingress answer first, the other in alternatives)',
+  })
+  @ApiQuery({ name: 'class', required: false, description: 'URL destinations only: the IngressClass, when several exist and none is the default' })
+  @ApiQuery({ name: 'gateway', required: false, description: 'URL destinations only: <ns>/<name> of the Gateway, when several listen for the URL' })
   @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
   ask(@Param('cluster') cluster: string, @Query() query: unknown) {
     return this.reachability.reachability(cluster, parseQuery(ReachabilityQuery, query));

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
-  connectionsInclude,
   focusConnectionRows,
-  ingressTraffic,
-  matchIngress,
   parseServiceTarget,
   reachService,
+  reachUrl,
   type ServiceTarget,
   DomainError,
   parseEndpointRef,
@@ -17,6 +15,7 @@ import {
   type EndpointRef,
   type ModelPod,
   type PolicyModel,
+  type UrlEntryKind,
   type Verdict,
 } from '@switchyard/engine';
 import { dnsRecordsOf } from '../service-layer/service-layer.service';
@@ -27,8 +26,17 @@ export interface ReachabilityQuery {
   to: string;
   port?: string;
   protocol?: string;
+  /** URL destinations only: which API's route to follow (default: every one that serves the URL). */
+  via?: string;
+  /** URL destinations only: the IngressClass, when several exist and none is the default. */
+  class?: string;
+  /** URL destinations only: `<ns>/<name>` of the Gateway, when several listen for the URL. */
+  gateway?: string;
   consistent?: boolean;
 }
+
+const URL_OPTIONS = ['via', 'class', 'gateway'] as const;
+const URL_VIAS: readonly UrlEntryKind[] = ['ingress', 'gateway'];
 
 interface ResolvedEndpoint {
   /** How the endpoint was understood: `pod shop/web-0`, `Deployment shop/api (2 pods)`, `external 8.8.8.8`. */
@@ -52,13 +60,21 @@ export class ReachabilityService {
   async reachability(clusterName: string, query: ReachabilityQuery) {
     const fromRef = parseEndpointRef(query.from ?? '', 'from');
     if (query.to === undefined || query.to.trim() === '') {
-      throw new DomainError('INVALID', 'invalid to', [{ path: 'to', reason: 'FieldValueRequired', message: 'required: a pod, workload, IP, svc/<ns>/<name>, DNS name, ClusterIP or <nodeIP>:<nodePort>' }]);
+      throw new DomainError('INVALID', 'invalid to', [{ path: 'to', reason: 'FieldValueRequired', message: 'required: a pod, workload, IP, svc/<ns>/<name>, DNS name, ClusterIP, <nodeIP>:<nodePort> or an http(s) URL' }]);
+    }
+    const isUrl = /^https?:\/\//i.test(query.to.trim());
+    const misplaced = URL_OPTIONS.find((o) => query[o] !== undefined && !isUrl);
+    if (misplaced) {
+      throw new DomainError('INVALID', `invalid ${misplaced}`, [{ path: misplaced, reason: 'FieldValueInvalid', message: `${misplaced} applies only when to is an http(s) URL` }]);
+    }
+    if (query.via !== undefined && !URL_VIAS.includes(query.via as UrlEntryKind)) {
+      throw new DomainError('INVALID', 'invalid via', [{ path: 'via', reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(query.via)}: supported values: "ingress", "gateway"` }]);
     }
     const askedPort = query.port === undefined || query.port === '' ? undefined : parsePortRef(query.port, 'port');
     const askedProtocol = query.protocol === undefined ? undefined : parseProtocol(query.protocol);
     const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
     const from = this.resolve(snapshot.model, fromRef, 'from');
-    if (/^https?:\/\//i.test(query.to.trim())) return this.reachUrl(snapshot, from, query.to.trim());
+    if (isUrl) return this.reachUrlTarget(snapshot, from, query.to.trim(), query);
     const serviceTarget = parseServiceTarget(query.to, 'to', snapshot.settings.serviceCidr);
     if (serviceTarget) return this.reachServiceTarget(snapshot, from, serviceTarget, askedPort, askedProtocol);
 
@@ -151,43 +167,29 @@ export class ReachabilityService {
   }
 
   /**
-   * A URL as destination: the Ingress rule that serves it, its backend's endpoints, and whether
-   * the ingress controller may reach each endpoint on its target port (policies judge the
-   * controller's pods, or the peer's `{ingress-controller}` stand-in when no controller workload
-   * is modelled). The source is the client outside the cluster; its address reaches the
-   * controller, not the backends.
+   * A URL as destination: the client reaches the ingress controller or Gateway (through its
+   * Service, where source ranges and traffic policies apply), the Ingress or HTTPRoute rule picks
+   * the backends, and the controller's pods must reach each endpoint (see `reachUrl`).
    */
-  private reachUrl(snapshot: LoadedSnapshot, from: ResolvedEndpoint, url: string) {
-    const match = matchIngress(snapshot.northSouth.ingress, { url });
-    const base = { ...PolicySnapshots.revisionOf(snapshot), from: from.text };
-    if (!match.matched) {
-      return { ...base, allowed: 'none', reason: match.reason ?? 'no Ingress rule serves this URL', path: { url }, endpoints: [], candidates: match.candidates, warnings: match.notes };
-    }
-    const traffic = PolicySnapshots.derive(snapshot, 'ingress-traffic', () =>
-      ingressTraffic(snapshot.model, snapshot.clusterModel, { ingressControllers: snapshot.settings.ingressControllers }),
-    );
-    const endpoints = match.endpoints.map((endpoint) => {
-      const entry = endpoint.pod ? traffic.find((t) => `${t.pod.namespace}/${t.pod.name}` === endpoint.pod) : undefined;
-      const allowed = endpoint.ready && entry !== undefined && connectionsInclude(entry.allowed, 'TCP', endpoint.port);
-      const reason = !endpoint.ready
-        ? 'not ready: receives no traffic'
-        : !entry
-          ? 'no ingress controller traffic reaches this pod'
-          : allowed
-            ? `${entry.source} may reach TCP ${endpoint.port}`
-            : `policies on ${endpoint.pod} do not admit ${entry.source} on TCP ${endpoint.port}`;
-      return { ...endpoint, allowed, reason, ...(entry ? { via: entry.source } : {}) };
+  private reachUrlTarget(snapshot: LoadedSnapshot, from: ResolvedEndpoint, url: string, query: ReachabilityQuery) {
+    const answer = reachUrl({
+      policy: snapshot.model,
+      cluster: snapshot.clusterModel,
+      northSouth: snapshot.northSouth,
+      ingressControllers: snapshot.settings.ingressControllers,
+      clusterDomain: snapshot.settings.clusterDomain,
+      from: from.endpoints[0]!.endpoint,
+      url,
+      field: 'to',
+      ...(query.via !== undefined ? { via: query.via as UrlEntryKind } : {}),
+      ...(query.class !== undefined ? { ingressClass: query.class } : {}),
+      ...(query.gateway !== undefined ? { gateway: query.gateway } : {}),
     });
-    const count = endpoints.filter((e) => e.allowed).length;
-    return {
-      ...base,
-      allowed: count === 0 ? 'none' : count === endpoints.length ? 'all' : 'some',
-      reason: endpoints.length === 0 ? `the backend ${match.backend?.service} has no endpoints` : `${count} of ${endpoints.length} endpoint(s) reachable through the ingress controller`,
-      path: { url, class: match.class, ingress: match.ingress, rule: match.rule, backend: match.backend, tls: match.tls },
-      endpoints,
-      candidates: match.candidates,
-      warnings: match.notes,
-    };
+    if (from.endpoints.length > 1) answer.warnings.push(`${from.text} has several pods: the client is ${from.endpoints[0]!.label}`);
+    // Each alternative is a whole answer, stamped like the first.
+    const stamp = { ...PolicySnapshots.revisionOf(snapshot), from: from.text };
+    const { alternatives, ...first } = answer;
+    return { ...stamp, ...first, ...(alternatives ? { alternatives: alternatives.map((a) => ({ ...stamp, ...a })) } : {}) };
   }
 
   async matrix(clusterName: string, query: { port: string; protocol?: string; namespace?: string; consistent?: boolean }) {

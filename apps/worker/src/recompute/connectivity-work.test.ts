@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectivityThread } from './connectivity-thread-client';
 import { ConnectivityWork } from './connectivity-work';
 
-const SETTINGS = { podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', clusterDomain: 'cluster.local', cni: 'calico', ingressControllers: [] };
+const SETTINGS = { podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', clusterDomain: 'cluster.local', cni: 'calico' as const, ingressControllers: [] };
 const PODS = `
 apiVersion: v1
 kind: Pod

@@ -1,5 +1,6 @@
 import {
   allConnections,
+  connectionsInclude,
   connectionsOf,
   emptyConnections,
   intersectConnections,
@@ -7,7 +8,7 @@ import {
   unionConnections,
   type ConnectionSet,
 } from '../connectivity/connection-set';
-import { NAMESPACE_NAME_LABEL_KEY, PolicyModel } from '../policy/policy-model';
+import { NAMESPACE_NAME_LABEL_KEY, PolicyModel, type DirectionExplanation, type Endpoint, type Verdict } from '../policy/policy-model';
 import type { PodClass } from '../policy/pod-classes';
 import { resolveTargetPort } from '../services/endpoint-slices';
 import type { ServicePortModel } from '../services/service-model';
@@ -78,6 +79,30 @@ export interface IngressPodTraffic {
 
 const workloadNameOf = (pod: ModelPod): string => `${pod.namespace}/${pod.owner.name}[${pod.owner.kind}]`;
 
+/** Who carries a controller's traffic: the pods of the workload that runs it, or the stand-in. */
+export interface ControllerSource {
+  /** `ns/name[Kind]` of the controller workload, or `{ingress-controller}`. */
+  name: string;
+  controller: string;
+  /** Empty for the stand-in. */
+  pods: ModelPod[];
+}
+
+/** The stand-in source of a controller whose workload is not in the cluster. */
+export const placeholderSource = (controller: string): ControllerSource => ({ name: INGRESS_CONTROLLER_PLACEHOLDER.name, controller, pods: [] });
+
+/** The source of a controller's traffic, as the `ingressControllers` setting names it. */
+export function controllerSource(model: PolicyModel, controller: string, settings: readonly IngressControllerSetting[] = DEFAULT_INGRESS_CONTROLLERS): ControllerSource {
+  const setting = settings.find((c) => c.controller === controller);
+  const pods = setting ? model.podsOfWorkload(setting.workload.kind, setting.workload.namespace, setting.workload.name) : [];
+  return sourceOfPods(controller, pods);
+}
+
+/** Pods as a controller source; none: the stand-in. */
+export function sourceOfPods(controller: string, pods: ModelPod[]): ControllerSource {
+  return pods.length > 0 ? { name: workloadNameOf(pods[0]!), controller, pods } : placeholderSource(controller);
+}
+
 /** The controller serving an Ingress/Route backend (semantics.md, Ingress: class, else the default class). */
 export function controllerOfBackend(backend: IngressBackendModel, classes: readonly IngressClassModel[], settings: readonly IngressControllerSetting[]): string {
   if (backend.source === 'Route') return ROUTE_CONTROLLER;
@@ -128,6 +153,60 @@ export function placeholderIngressConnections(model: PolicyModel, cls: PodClass)
   return acc;
 }
 
+/** What a controller's traffic meets at one backend endpoint on a TCP target port. */
+export interface ControllerVerdict {
+  /** Effective, given the CNI plugin. */
+  allowed: boolean;
+  /** What the policies alone say. */
+  policyAllowed: boolean;
+  reason: string;
+  /** The controller pod shown (a denied one first) and the policy explanation per direction. */
+  explanation?: { from: string; egress: DirectionExplanation; ingress: DirectionExplanation };
+  warnings: string[];
+}
+
+/**
+ * May the controller reach one backend endpoint? With controller pods, every pod must be
+ * allowed (each may carry a request); the stand-in is judged by the backend's ingress rules.
+ * An address without a pod has no policy of its own: only the controller pods' egress applies.
+ */
+export function controllerVerdict(model: PolicyModel, source: ControllerSource, endpoint: { pod?: string; ip: string }, port: number): ControllerVerdict {
+  const slash = endpoint.pod?.indexOf('/') ?? -1;
+  const pod = endpoint.pod && slash > 0 ? model.findPod(endpoint.pod.slice(0, slash), endpoint.pod.slice(slash + 1)) : undefined;
+  const target: Endpoint = pod ? { pod } : { ip: endpoint.ip };
+  const targetText = endpoint.pod ?? endpoint.ip;
+  const allowedText = `${source.name} may reach TCP ${port}`;
+  if (source.pods.length === 0) {
+    if (!pod) return { allowed: true, policyAllowed: true, reason: `${allowedText}: ${targetText} is no pod of the model, so no policy admits or denies it`, warnings: [] };
+    const policyAllowed = connectionsInclude(placeholderIngressConnections(model, model.classOfPod(pod)), 'TCP', port);
+    const denial = `policies on ${targetText} do not admit ${source.name} on TCP ${port}`;
+    if (policyAllowed || !model.enforced) {
+      return { allowed: true, policyAllowed, reason: policyAllowed ? allowedText : `${denial}, but the CNI plugin does not enforce them`, warnings: policyAllowed ? [] : [`${denial}, but the CNI plugin does not enforce them`] };
+    }
+    return { allowed: false, policyAllowed: false, reason: denial, warnings: [] };
+  }
+  // Pods of one class get one verdict: judge one of each (a pod reaching itself apart).
+  const groups = new Map<string, { from: string[]; verdict: Verdict }>();
+  for (const sp of source.pods) {
+    const self = pod !== undefined && sp.namespace === pod.namespace && sp.name === pod.name;
+    const key = self ? 'self' : String(model.classOfPod(sp).index);
+    const group = groups.get(key);
+    if (group) group.from.push(`${sp.namespace}/${sp.name}`);
+    else groups.set(key, { from: [`${sp.namespace}/${sp.name}`], verdict: model.evaluate({ pod: sp }, target, port, 'TCP') });
+  }
+  const verdicts = [...groups.values()];
+  const denied = verdicts.filter((v) => !v.verdict.allowed);
+  const shown = denied[0] ?? verdicts[0]!;
+  const explanation = { from: shown.from[0]!, egress: shown.verdict.egress, ingress: shown.verdict.ingress };
+  const warnings = [...new Set(verdicts.flatMap((v) => v.verdict.warnings))];
+  const policyAllowed = verdicts.every((v) => v.verdict.policyAllowed);
+  if (denied.length === 0) return { allowed: true, policyAllowed, reason: allowedText, explanation, warnings };
+  const side = !shown.verdict.egress.allowed ? shown.verdict.egress.reason : shown.verdict.ingress.reason;
+  const deniedPods = denied.flatMap((d) => d.from);
+  const which = source.pods.length > 1 ? ` from ${deniedPods.join(', ')} (${deniedPods.length} of ${source.pods.length} controller pods)` : ` from ${shown.from[0]}`;
+  return { allowed: false, policyAllowed, reason: `denied by policy${which}: ${side}`, explanation, warnings };
+}
+
 /**
  * Per backend pod and controller: the TCP ports the Ingress/Route backends request and what
  * policies allow of them. Empty when the cluster model has no ingress backends.
@@ -173,16 +252,11 @@ export function ingressTraffic(model: PolicyModel, cluster: Pick<ClusterModel, '
   }
 
   const out: IngressPodTraffic[] = [];
-  const sourceOf = new Map<string, { name: string; pods: ModelPod[] }>();
+  const sourceOf = new Map<string, ControllerSource>();
   const placeholderMemo = new Map<number, ConnectionSet>();
   for (const { controller, pod, requested, backends: via } of requests.values()) {
     let source = sourceOf.get(controller);
-    if (!source) {
-      const setting = controllers.find((c) => c.controller === controller);
-      const pods = setting ? model.podsOfWorkload(setting.workload.kind, setting.workload.namespace, setting.workload.name) : [];
-      source = pods.length > 0 ? { name: workloadNameOf(pods[0]!), pods } : { name: INGRESS_CONTROLLER_PLACEHOLDER.name, pods: [] };
-      sourceOf.set(controller, source);
-    }
+    if (!source) sourceOf.set(controller, (source = controllerSource(model, controller, controllers)));
     const cls = model.classOfPod(pod);
     let policy: ConnectionSet;
     if (source.pods.length === 0) {

@@ -33,18 +33,18 @@ export interface ParsedRequestUrl {
   query: Record<string, string>;
 }
 
-/** Parses a request URL; a URL without scheme is read as http. */
-export function parseRequestUrl(url: string): ParsedRequestUrl {
+/** Parses a request URL; a URL without scheme is read as http. `field` names the input in errors. */
+export function parseRequestUrl(url: string, field = 'url'): ParsedRequestUrl {
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`;
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
-    throw new DomainError('INVALID', `invalid url ${JSON.stringify(url)}`, [{ path: 'url', reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(url)}: not a URL` }]);
+    throw new DomainError('INVALID', `invalid url ${JSON.stringify(url)}`, [{ path: field, reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(url)}: not a URL` }]);
   }
   const scheme = parsed.protocol.replace(/:$/, '');
   if (scheme !== 'http' && scheme !== 'https') {
-    throw new DomainError('INVALID', `unsupported scheme ${scheme}`, [{ path: 'url', reason: 'FieldValueNotSupported', message: `Unsupported value: "${scheme}": supported values: "http", "https"` }]);
+    throw new DomainError('INVALID', `unsupported scheme ${scheme}`, [{ path: field, reason: 'FieldValueNotSupported', message: `Unsupported value: "${scheme}": supported values: "http", "https"` }]);
   }
   const query: Record<string, string> = {};
   // The first value of a repeated parameter is the one matched (Gateway API leaves this to implementations).
