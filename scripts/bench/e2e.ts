@@ -22,7 +22,7 @@ import pg from 'pg';
 import { computeClusterModel, type ModelPod } from '../../libs/engine/src/index';
 import { changedPolicy, generateCluster, type SyntheticCluster } from './cluster-gen';
 import { Prng, hashSeed } from './prng';
-import { median } from './stats';
+import { median, quantile } from './stats';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 const API_MAIN = path.join(repoRoot, 'dist/apps/api/apps/api/src/main.js');
@@ -48,6 +48,8 @@ export interface E2eOptions {
   loadRate: number;
   loadDurationS: number;
   loadConnections: number;
+  /** What-if requests (one changed policy each) to time once the snapshot is current; 0: none. */
+  whatIfs?: number;
   port: number;
   postgresBase: string;
   redisUrl: string;
@@ -63,6 +65,8 @@ export interface ChangeSample {
   applyMs: number;
   /** The worker's durationMs for that revision (compute only: no DB read/write, no queueing). */
   workerMs?: number;
+  /** From sending the apply to the first reachability answer that reflects the new revision (includes the API's model build). */
+  answeredMs?: number;
   timedOut?: boolean;
   error?: string;
 }
@@ -77,8 +81,11 @@ export interface E2eResult {
   initialWorkerMs?: number;
   initialError?: string;
   changes: ChangeSample[];
-  change?: { n: number; medianMs: number; medianWorkerMs?: number; medianApplyMs: number };
+  change?: { n: number; medianMs: number; medianWorkerMs?: number; medianApplyMs: number; medianAnsweredMs?: number };
   warmupQueryMs?: number;
+  /** POST /whatif with one changed policy: the first of the revision, then the median of the others. */
+  whatIf?: { firstMs: number; n: number; medianMs: number; p90Ms: number; samples: number[] };
+  whatIfError?: string;
   secondQueryMs?: number;
   load?: Record<string, unknown> & { latency: { p50: number; p99: number; p99_9?: number; max: number; average: number }; achievedRate: number };
   loadError?: string;
@@ -255,7 +262,8 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       DATABASE_URL: databaseUrl,
       REDIS_URL: options.redisUrl,
       QUEUE_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
+      // BENCH_LOG_LEVEL=info (with BENCH_KEEP_LOGS=1) shows where a change's time goes.
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       BODY_LIMIT: '200mb',
       NODE_ENV: 'production',
     };
@@ -304,6 +312,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     log(`e2e: initial snapshot ${Math.round(initial.ms)} ms after the apply was sent (worker durationMs ${result.initialWorkerMs})`);
 
     // ---- one policy change → snapshot --------------------------------------------------------
+    const paths = reachabilityPaths(cluster, clusterName, 2000);
     const changeStarted = performance.now();
     for (let i = 1; i <= options.changes; i++) {
       const target = cluster.changeable[(i * 7919) % cluster.changeable.length]!;
@@ -315,17 +324,20 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       const rev = r.json.revision as number;
       const waited = await waitComputed(base, clusterName, rev, options.computeTimeoutMs, started);
       const snap = await snapshotDuration(db, clusterName);
+      const answer = waited.timedOut || waited.error ? undefined : await http(base, 'GET', paths[i % paths.length]!);
+      const answeredMs = answer?.status === 200 && answer.json.revision >= rev ? performance.now() - started : undefined;
       const sample: ChangeSample = {
         iteration: i,
         revision: rev,
         totalMs: waited.ms,
         applyMs,
+        ...(answeredMs !== undefined ? { answeredMs } : {}),
         ...(snap && snap.revision === rev ? { workerMs: snap.durationMs } : {}),
         ...(waited.timedOut ? { timedOut: true } : {}),
         ...(waited.error ? { timedOut: true, error: waited.error } : {}),
       };
       result.changes.push(sample);
-      log(`e2e: change ${i}: ${Math.round(sample.totalMs)} ms to snapshot (apply ${Math.round(applyMs)} ms, worker ${sample.workerMs ?? '?'} ms)${sample.error ? ` FAILED: ${sample.error}` : sample.timedOut ? ' CUT OFF' : ''}`);
+      log(`e2e: change ${i}: ${Math.round(sample.totalMs)} ms to snapshot, ${sample.answeredMs !== undefined ? Math.round(sample.answeredMs) : '?'} ms to an answer (apply ${Math.round(applyMs)} ms, worker ${sample.workerMs ?? '?'} ms)${sample.error ? ` FAILED: ${sample.error}` : sample.timedOut ? ' CUT OFF' : ''}`);
       if (sample.timedOut) break;
       if (performance.now() - changeStarted > options.changeBudgetMs && i < options.changes) {
         log(`e2e: change budget of ${options.changeBudgetMs / 1000} s used up after ${i} change(s)`);
@@ -335,8 +347,10 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     const done = result.changes.filter((c) => !c.timedOut);
     if (done.length > 0) {
       const workers = done.map((c) => c.workerMs).filter((v): v is number => v !== undefined);
+      const answered = done.map((c) => c.answeredMs).filter((v): v is number => v !== undefined);
       result.change = {
         n: done.length,
+        ...(answered.length ? { medianAnsweredMs: median(answered) } : {}),
         medianMs: median(done.map((c) => c.totalMs)),
         medianApplyMs: median(done.map((c) => c.applyMs)),
         ...(workers.length ? { medianWorkerMs: median(workers) } : {}),
@@ -352,8 +366,26 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       }
     }
 
+    // ---- what-if (nothing stored: the snapshot stays current) ----------------------------------
+    if (options.whatIfs) {
+      const times: number[] = [];
+      for (let i = 0; i <= options.whatIfs; i++) {
+        const doc = changedPolicy(cluster.changeable[(i * 104729) % cluster.changeable.length]!, 1000 + i);
+        const r = await http(base, 'POST', `/api/v1/clusters/${clusterName}/whatif`, [doc]);
+        if (r.status !== 200) {
+          result.whatIfError = `what-if: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`;
+          break;
+        }
+        times.push(r.ms);
+      }
+      if (times.length > 1) {
+        const rest = times.slice(1);
+        result.whatIf = { firstMs: times[0]!, n: rest.length, medianMs: median(rest), p90Ms: quantile(rest, 0.9), samples: rest };
+        log(`e2e: what-if: first ${Math.round(times[0]!)} ms, then median ${Math.round(result.whatIf.medianMs)} ms (${rest.map(Math.round).join(', ')})`);
+      }
+    }
+
     // ---- reachability under load -------------------------------------------------------------
-    const paths = reachabilityPaths(cluster, clusterName, 2000);
     const warm = await http(base, 'GET', paths[0]!);
     result.warmupQueryMs = warm.ms;
     if (warm.status !== 200) throw new Error(`reachability warm-up: ${warm.status} ${JSON.stringify(warm.json).slice(0, 500)}`);
@@ -408,7 +440,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       redis.disconnect();
     }
     // Keep the app logs when something went wrong.
-    if (!result.initialError && !result.loadError && result.load) fs.rmSync(workDir, { recursive: true, force: true });
+    if (!result.initialError && !result.loadError && result.load && !process.env.BENCH_KEEP_LOGS) fs.rmSync(workDir, { recursive: true, force: true });
     else result.cleanup.push(`app logs kept in ${workDir}`);
   }
 }

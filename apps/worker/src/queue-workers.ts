@@ -24,7 +24,7 @@ export class QueueWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     audit: AuditService,
   ) {
     this.handlers = {
-      [JobName.RecomputeCluster]: (payload) => recompute.recompute(payload.clusterId, { force: payload.force === true }),
+      [JobName.RecomputeCluster]: (payload, job) => recompute.recompute(payload.clusterId, { force: payload.force === true, dueAt: job.timestamp + (job.opts.delay ?? 0) }),
       [JobName.AuditCluster]: (payload) => audit.audit(payload.clusterId),
     };
   }

@@ -6,7 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { QueueWorkers } from './queue-workers';
 import { AuditService } from './audit/audit.service';
 import { ClusterModelCache } from './recompute/cluster-model-cache';
-import { ConnectivityThread } from './recompute/connectivity-thread-client';
+import { AnalysisThread } from './recompute/analysis-thread-client';
 import { ConnectivityService } from './recompute/connectivity.service';
 import { RecomputeService } from './recompute/recompute.service';
 
@@ -24,7 +24,7 @@ export class WorkerModule {
         PersistenceModule,
         JobsModule,
       ],
-      providers: [ClusterModelCache, ConnectivityThread, ConnectivityService, RecomputeService, AuditService, QueueWorkers],
+      providers: [ClusterModelCache, AnalysisThread, ConnectivityService, RecomputeService, AuditService, QueueWorkers],
     };
   }
 }

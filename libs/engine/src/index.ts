@@ -16,6 +16,7 @@ export * from './workloads/cluster-model-update';
 export * from './workloads/pods-from-workloads';
 export * from './connectivity/connection-set';
 export * from './connectivity/connection-list';
+export * from './connectivity/connection-list-codec';
 export * from './policy/compiled-policies';
 export * from './policy/pod-classes';
 export * from './policy/policy-model';

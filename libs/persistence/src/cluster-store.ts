@@ -55,9 +55,11 @@ const notFound = (name: string) =>
 /**
  * Locks a cluster's row for the rest of the transaction. Every write to a cluster takes this
  * lock first, so writers to one cluster are serialised and none can lose another's update.
+ * NO KEY UPDATE (not UPDATE): rows that reference the cluster (events, findings, connection
+ * lists) take a KEY SHARE lock on it while they are inserted, and must not hold writers back.
  */
 export async function lockCluster(tx: Tx, name: string): Promise<Cluster> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Cluster" WHERE name = ${name} FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Cluster" WHERE name = ${name} FOR NO KEY UPDATE`;
   if (rows.length === 0) throw notFound(name);
   return tx.cluster.findUniqueOrThrow({ where: { id: rows[0]!.id } });
 }

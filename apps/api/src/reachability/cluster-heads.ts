@@ -34,6 +34,7 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
   private listening = false;
   private closed = false;
   private reconnect?: NodeJS.Timeout;
+  private readonly listeners: Array<(head: ClusterHead) => void> = [];
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -51,6 +52,11 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
   /** The cluster's head, when it is known for sure without asking the database. */
   get(name: string): ClusterHead | undefined {
     return this.listening ? this.byName.get(name) : undefined;
+  }
+
+  /** Called with every head a notice brings (not with heads read from the database). */
+  onChange(listener: (head: ClusterHead) => void): void {
+    this.listeners.push(listener);
   }
 
   /** A head just read from the database; a notice received meanwhile is newer and wins. */
@@ -99,6 +105,8 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
       return;
     }
     const { id, name, revision, computedRevision, computeState } = notice;
-    this.byName.set(name, { id, name, revision, computedRevision, computeState });
+    const head = { id, name, revision, computedRevision, computeState };
+    this.byName.set(name, head);
+    for (const listener of this.listeners) listener(head);
   }
 }

@@ -82,7 +82,14 @@ export class PolicySnapshots {
     private readonly clusters: ClusterStore,
     private readonly heads: ClusterHeads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    // A cluster people are asking about gets its new snapshot compiled as soon as it is stored,
+    // rather than on the next question.
+    heads.onChange((head) => {
+      const cached = this.cache.get(head.id);
+      if (cached && head.computedRevision > cached.revision) setImmediate(() => void this.load(head.name).catch(() => undefined));
+    });
+  }
 
   /**
    * The latest snapshot. With `consistent`, first waits (bounded) until the snapshot has caught

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { auditCluster, policyModelOf, reconcileFindings } from '@switchyard/engine';
+import { reconcileFindings } from '@switchyard/engine';
 import { clusterModelOf, ObjectStore, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
 import { ClusterModelCache } from '../recompute/cluster-model-cache';
+import { AnalysisThread } from '../recompute/analysis-thread-client';
 import { ConnectivityService } from '../recompute/connectivity.service';
 
 /**
@@ -18,6 +19,7 @@ export class AuditService {
     private readonly objects: ObjectStore,
     private readonly models: ClusterModelCache,
     private readonly connectivity: ConnectivityService,
+    private readonly analysis: AnalysisThread,
   ) {}
 
   async audit(clusterId: string): Promise<{ revision: number; opened: number; resolved: number; open: number } | { skipped: string }> {
@@ -32,16 +34,19 @@ export class AuditService {
     const clusterModel = kept?.model ?? clusterModelOf(await this.prisma.clusterSnapshot.findUniqueOrThrow({ where: { clusterId }, select: { data: true, pods: true } }));
     const settings = settingsOf(cluster);
     const objects = kept?.objectList ?? (await this.objects.snapshotAt(clusterId, revision));
-    const findings = auditCluster({ objects, model: clusterModel, policy: policyModelOf(clusterModel, settings), settings });
+    // The rules run in the analysis thread: the next recompute does not wait for them.
+    const findings = await this.analysis.run({ kind: 'audit', clusterId, revision, model: clusterModel, objects, settings });
 
     return this.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM "Cluster" WHERE id = ${clusterId}::uuid FOR UPDATE`;
+      // Audits of one cluster are ordered by a lock of their own: holding the cluster row for
+      // the whole reconciliation would make writers (and the recompute) wait for it.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`findings:${clusterId}`}))`;
       const open = await tx.finding.findMany({ where: { clusterId, state: 'open' } });
       const { opened, stillOpen, resolved } = reconcileFindings(open, findings);
       const now = new Date();
-      for (const finding of opened) {
-        const row = await tx.finding.create({
-          data: {
+      if (opened.length) {
+        const rows = await tx.finding.createManyAndReturn({
+          data: opened.map((finding) => ({
             clusterId,
             key: finding.key,
             rule: finding.rule,
@@ -51,9 +56,17 @@ export class AuditService {
             fix: finding.fix,
             firstSeenRevision: revision,
             lastSeenRevision: revision,
-          },
+          })),
         });
-        await tx.clusterEvent.create({ data: { clusterId, revision, type: 'finding-opened', payload: { id: row.id, rule: row.rule, severity: row.severity, message: row.message, objects: finding.objects as object } } });
+        const idOf = new Map(rows.map((row) => [row.key, row.id]));
+        await tx.clusterEvent.createMany({
+          data: opened.map((finding) => ({
+            clusterId,
+            revision,
+            type: 'finding-opened',
+            payload: { id: idOf.get(finding.key)!, rule: finding.rule, severity: finding.severity, message: finding.message, objects: finding.objects as object },
+          })),
+        });
       }
       if (stillOpen.length) {
         await tx.finding.updateMany({
@@ -61,7 +74,8 @@ export class AuditService {
           data: { lastSeenRevision: revision, lastSeenAt: now },
         });
       }
-      const closing = open.filter((f) => resolved.includes(f.key));
+      const resolvedKeys = new Set(resolved);
+      const closing = open.filter((f) => resolvedKeys.has(f.key));
       if (closing.length) {
         await tx.finding.updateMany({ where: { id: { in: closing.map((f) => f.id) } }, data: { state: 'resolved', resolvedAt: now } });
         await tx.clusterEvent.createMany({

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ClusterModel, ClusterSettings } from '@switchyard/engine';
 import { clusterModelOf, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
 import { ClusterModelCache } from './cluster-model-cache';
-import { ConnectivityThread } from './connectivity-thread-client';
-import type { ConnectivityResult } from './connectivity-work';
+import { AnalysisThread } from './analysis-thread-client';
+import type { ConnectivityResult } from './analysis-work';
 
 interface Wanted {
   revision: number;
@@ -29,7 +29,7 @@ export class ConnectivityService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly models: ClusterModelCache,
-    private readonly thread: ConnectivityThread,
+    private readonly thread: AnalysisThread,
   ) {}
 
   /** Derives the list of `revision` in the background, replacing an older revision still waiting. */
@@ -73,7 +73,7 @@ export class ConnectivityService {
     const started = performance.now();
     const stored = await this.prisma.clusterConnections.findUnique({ where: { clusterId }, select: { revision: true } });
     if (stored && stored.revision >= revision) return;
-    const request = { clusterId, revision, model, settings: { cni: settings.cni, ingressControllers: settings.ingressControllers }, baseRevision: stored?.revision };
+    const request = { kind: 'connectivity' as const, clusterId, revision, model, settings: { cni: settings.cni, ingressControllers: settings.ingressControllers }, baseRevision: stored?.revision };
     let result: ConnectivityResult = await this.thread.run(request);
     if (result.needBase) {
       // The thread does not hold the stored list (another worker wrote it, or this one restarted).
@@ -91,6 +91,7 @@ export class ConnectivityService {
       if (count > 0) {
         await tx.clusterEvent.create({
           data: { clusterId, revision, type: 'connectivity-changed', payload: { fromRevision: stored!.revision, toRevision: revision, count, connections: total, changes: changes as unknown as object[] } },
+          select: { id: true },
         });
       }
       await tx.$executeRaw`

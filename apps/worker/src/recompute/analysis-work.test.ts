@@ -1,7 +1,7 @@
-import { computeClusterModel, connectionList, diffConnections, parseManifestBody, policyModelOf, toClusterObjectInput, validateManifests } from '@switchyard/engine';
+import { computeClusterModel, connectionList, decodeConnectionList, diffConnections, encodeConnectionList, parseManifestBody, policyModelOf, toClusterObjectInput, validateManifests } from '@switchyard/engine';
 import { describe, expect, it } from 'vitest';
-import { ConnectivityThread } from './connectivity-thread-client';
-import { ConnectivityWork } from './connectivity-work';
+import { AnalysisThread } from './analysis-thread-client';
+import { AnalysisWork } from './analysis-work';
 
 const SETTINGS = { podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', clusterDomain: 'cluster.local', cni: 'calico' as const, ingressControllers: [] };
 const PODS = `
@@ -28,33 +28,36 @@ spec: { podSelector: { matchLabels: { app: api } }, policyTypes: [Ingress] }
 const modelOf = (yaml: string) => computeClusterModel(validateManifests(parseManifestBody(yaml, 'yaml'), { fieldValidation: 'Warn' }).objects.map(toClusterObjectInput), SETTINGS);
 const rowsOf = (yaml: string) => connectionList(policyModelOf(modelOf(yaml), SETTINGS), { clusterModel: modelOf(yaml), ingressControllers: [] });
 
-describe('ConnectivityWork', () => {
+describe('AnalysisWork', () => {
   it('diffs each list against the one before, as diffConnections does', () => {
-    const work = new ConnectivityWork();
-    const first = work.run({ clusterId: 'c', revision: 1, model: modelOf(PODS), settings: SETTINGS });
+    const work = new AnalysisWork();
+    const first = work.run({ kind: 'connectivity' as const, clusterId: 'c', revision: 1, model: modelOf(PODS), settings: SETTINGS });
     expect(first).toMatchObject({ count: 0, total: rowsOf(PODS).length });
-    const second = work.run({ clusterId: 'c', revision: 2, model: modelOf(PODS + DENY), settings: SETTINGS, baseRevision: 1 });
+    const second = work.run({ kind: 'connectivity' as const, clusterId: 'c', revision: 2, model: modelOf(PODS + DENY), settings: SETTINGS, baseRevision: 1 });
     const expected = diffConnections(rowsOf(PODS), rowsOf(PODS + DENY));
     expect(expected.length).toBeGreaterThan(0);
     expect(second).toMatchObject({ count: expected.length, changes: JSON.parse(JSON.stringify(expected)) });
-    expect(JSON.parse((second as { json: string }).json)).toEqual(JSON.parse(JSON.stringify(rowsOf(PODS + DENY))));
+    expect(decodeConnectionList(JSON.parse((second as { json: string }).json))).toEqual(JSON.parse(JSON.stringify(rowsOf(PODS + DENY))));
   });
 
   it('asks for the stored list when it does not hold that revision, then uses it', () => {
-    const work = new ConnectivityWork();
-    const request = { clusterId: 'c', revision: 2, model: modelOf(PODS + DENY), settings: SETTINGS, baseRevision: 1 };
+    const work = new AnalysisWork();
+    const request = { kind: 'connectivity' as const, clusterId: 'c', revision: 2, model: modelOf(PODS + DENY), settings: SETTINGS, baseRevision: 1 };
     expect(work.run(request)).toEqual({ needBase: true });
-    const answered = work.run({ ...request, baseJson: JSON.stringify(rowsOf(PODS)) });
+    const answered = work.run({ ...request, baseJson: JSON.stringify(encodeConnectionList(rowsOf(PODS))) });
     expect(answered).toMatchObject({ count: diffConnections(rowsOf(PODS), rowsOf(PODS + DENY)).length });
   });
 });
 
-describe('ConnectivityThread', () => {
+describe('AnalysisThread', () => {
   it('runs the work in a worker thread and reports its errors', async () => {
-    const thread = new ConnectivityThread();
+    const thread = new AnalysisThread();
     try {
-      await expect(thread.run({ clusterId: 'c', revision: 1, model: modelOf(PODS), settings: SETTINGS })).resolves.toMatchObject({ total: rowsOf(PODS).length });
-      await expect(thread.run({ clusterId: 'c', revision: 2, model: { pods: null } as never, settings: SETTINGS })).rejects.toThrow();
+      await expect(thread.run({ kind: 'connectivity' as const, clusterId: 'c', revision: 1, model: modelOf(PODS), settings: SETTINGS })).resolves.toMatchObject({ total: rowsOf(PODS).length });
+      await expect(thread.run({ kind: 'connectivity' as const, clusterId: 'c', revision: 2, model: { pods: null } as never, settings: SETTINGS })).rejects.toThrow();
+      const objects = validateManifests(parseManifestBody(PODS, 'yaml'), { fieldValidation: 'Warn' }).objects.map(toClusterObjectInput);
+      const findings = await thread.run({ kind: 'audit', clusterId: 'c', revision: 1, model: modelOf(PODS), objects, settings: { ...SETTINGS, nodePortRange: '30000-32767' } });
+      expect(findings.map((f) => f.rule)).toContain('namespace-without-default-deny');
     } finally {
       await thread.onModuleDestroy();
     }

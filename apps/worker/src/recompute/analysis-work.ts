@@ -1,0 +1,91 @@
+import {
+  auditCluster,
+  connectionList,
+  decodeConnectionList,
+  diffConnections,
+  encodeConnectionList,
+  policyModelOf,
+  type AuditSettings,
+  type ClusterModel,
+  type ClusterObjectInput,
+  type ClusterSettings,
+  type ConnectionDiff,
+  type ConnectionRow,
+  type Finding,
+  type PolicyModel,
+} from '@switchyard/engine';
+
+/** Connectivity changes carried in one event; the diff endpoint has them all. */
+export const MAX_EVENT_CHANGES = 500;
+
+/** One connection list to derive: the stored snapshot's model, and the revision the stored list reflects. */
+export interface ConnectivityRequest {
+  kind: 'connectivity';
+  clusterId: string;
+  revision: number;
+  model: ClusterModel;
+  settings: Pick<ClusterSettings, 'cni' | 'ingressControllers'>;
+  /** The revision of the stored list to diff against (none: the first list of the cluster). */
+  baseRevision?: number;
+  /** The stored list as JSON text (encoded, see connection-list-codec), when the computing side said it does not hold it. */
+  baseJson?: string;
+}
+
+export type ConnectivityResult =
+  | { needBase: true }
+  | { needBase?: false; json: string; total: number; count: number; changes: ConnectionDiff[] };
+
+/** The audit of one revision. */
+export interface AuditRequest {
+  kind: 'audit';
+  clusterId: string;
+  revision: number;
+  model: ClusterModel;
+  objects: readonly ClusterObjectInput[];
+  settings: AuditSettings;
+}
+
+export type AnalysisRequest = ConnectivityRequest | AuditRequest;
+export type AnalysisResult<R extends AnalysisRequest> = R extends AuditRequest ? Finding[] : ConnectivityResult;
+
+/**
+ * What follows a stored snapshot: its workload connection list with the diff against the list
+ * before, and its audit. Pure computation over plain data, run in a worker thread so that the
+ * job loop (the next recompute, BullMQ's lock renewal) never waits for it. Keeps the last list
+ * per cluster (the next diff needs no read) and the last compiled policy model (a list and an
+ * audit of one revision compile it once).
+ */
+export class AnalysisWork {
+  private readonly lists = new Map<string, { revision: number; rows: ConnectionRow[] }>();
+  private readonly policies = new Map<string, { revision: number; cni: string; policy: PolicyModel }>();
+
+  run<R extends AnalysisRequest>(request: R): AnalysisResult<R> {
+    return (request.kind === 'audit' ? this.audit(request) : this.connectivity(request)) as AnalysisResult<R>;
+  }
+
+  private connectivity(request: ConnectivityRequest): ConnectivityResult {
+    if (request.baseJson !== undefined && request.baseRevision !== undefined) {
+      this.lists.set(request.clusterId, { revision: request.baseRevision, rows: decodeConnectionList(JSON.parse(request.baseJson)) });
+    }
+    const base = this.lists.get(request.clusterId);
+    if (request.baseRevision !== undefined && base?.revision !== request.baseRevision) return { needBase: true };
+    const { model, settings } = request;
+    const rows = connectionList(this.policyOf(request.clusterId, request.revision, model, settings.cni), { clusterModel: model, ingressControllers: settings.ingressControllers });
+    const changes = request.baseRevision !== undefined ? diffConnections(base!.rows, rows) : [];
+    this.lists.set(request.clusterId, { revision: request.revision, rows });
+    return { json: JSON.stringify(encodeConnectionList(rows)), total: rows.length, count: changes.length, changes: changes.slice(0, MAX_EVENT_CHANGES) };
+  }
+
+  private audit(request: AuditRequest): Finding[] {
+    const { model, objects, settings } = request;
+    return auditCluster({ objects, model, policy: this.policyOf(request.clusterId, request.revision, model, settings.cni), settings });
+  }
+
+  private policyOf(clusterId: string, revision: number, model: ClusterModel, cni: string): PolicyModel {
+    const kept = this.policies.get(clusterId);
+    if (kept && kept.revision === revision && kept.cni === cni) return kept.policy;
+    const policy = policyModelOf(model, { cni });
+    this.policies.set(clusterId, { revision, cni, policy });
+    return policy;
+  }
+}
