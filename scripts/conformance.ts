@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NOTES, repoRoot, runConformance, SETTINGS } from './conformance/peer-conformance';
-import { runDiffConformance } from './conformance/peer-diff-conformance';
+import { DIFF_CHECKS, runDiffConformance } from './conformance/peer-diff-conformance';
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -73,7 +73,7 @@ function main(): void {
   const diffsInScope = diffs.filter((d) => !d.family);
   const diffsPassed = diffsInScope.filter((d) => d.pass);
   md.push('', '## Connectivity diffs (`expected/diff`)', '');
-  md.push(`**${diffsPassed.length} passed / ${diffsInScope.length} in scope / ${diffs.length} total** (txt goldens; csv and md checked beside them).`, '');
+  md.push(`**${diffsPassed.length} passed / ${diffsInScope.length} in scope / ${diffs.length} total** (txt goldens; csv and md checked beside them).`, '', DIFF_CHECKS, '');
   for (const d of diffsInScope.filter((x) => !x.pass)) {
     md.push(`- \`${d.name}\` failed at line ${d.diff?.line}: expected \`${d.diff?.expected}\`, got \`${d.diff?.got}\``);
   }

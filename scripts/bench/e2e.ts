@@ -143,7 +143,9 @@ class App {
     logFile: string,
   ) {
     const out = fs.openSync(logFile, 'a');
-    this.child = spawn(process.execPath, [main], { cwd: repoRoot, env, stdio: ['ignore', out, out] });
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") go to the API and the worker.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, main], { cwd: repoRoot, env, stdio: ['ignore', out, out] });
     fs.closeSync(out);
     this.child.once('exit', () => (this.exited = true));
   }

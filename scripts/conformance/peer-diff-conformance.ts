@@ -3,6 +3,7 @@
  * `expected/diff/diff_between_<dir2>_and_<dir1>.txt` golden whose two scenarios are in scope,
  * compute both connection lists (dir1 before, dir2 after), diff, render txt and compare with the
  * golden after trimming lines and dropping empty ones. Scope as in peer-conformance.ts.
+ * `diffScenarioPairs` is also what test/e2e/peer-diffs.test.ts runs through the what-if endpoint.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -79,8 +80,24 @@ interface Computed {
   workloads: string[];
 }
 
-/** Runs every diff golden (those whose name contains `filter`, if given). */
-export function runDiffConformance(options: { filter?: string; onFailure?: (name: string, got: string) => void } = {}): DiffOutcome[] {
+/** One diff golden with its two scenarios, loaded as the connlist conformance loads them. */
+export interface DiffScenarioPair {
+  /** The golden's base name, `diff_between_<dir2>_and_<dir1>`. */
+  name: string;
+  before: string;
+  after: string;
+  /** Set when the pair is out of scope: the families of kinds it uses. */
+  family?: string;
+  problems: string[];
+  /** The txt golden, and the csv and md ones beside it when present. */
+  golden: string;
+  goldens: Partial<Record<'csv' | 'md', string>>;
+  beforeObjects: ClusterObjectInput[];
+  afterObjects: ClusterObjectInput[];
+}
+
+/** Every diff golden (those whose name contains `filter`, if given), with its scenarios loaded. */
+export function diffScenarioPairs(options: { filter?: string } = {}): DiffScenarioPair[] {
   const scenarios = new Set(fs.readdirSync(testsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name));
   const goldens = fs
     .readdirSync(goldenDir)
@@ -88,57 +105,85 @@ export function runDiffConformance(options: { filter?: string; onFailure?: (name
     .map((f) => f.slice(0, -'.txt'.length))
     .filter((n) => !options.filter || n.includes(options.filter))
     .sort();
-  const cache = new Map<string, Loaded & { computed?: Computed }>();
+  const cache = new Map<string, Loaded>();
   const loadCached = (name: string) => {
     let entry = cache.get(name);
     if (!entry) cache.set(name, (entry = load(path.join(testsDir, name))));
     return entry;
   };
-  const compute = (entry: Loaded & { computed?: Computed }): Computed => {
-    if (!entry.computed) {
-      const cluster = computeClusterModel(entry.objects, SETTINGS);
-      const model = policyModelOf(cluster, SETTINGS);
-      entry.computed = { rows: connectionList(model), workloads: [...new Set(cluster.pods.map(workloadName))] };
-    }
-    return entry.computed;
-  };
-
-  const outcomes: DiffOutcome[] = [];
-  for (const name of goldens) {
-    const split = splitName(name, scenarios);
-    if (!split) {
-      outcomes.push({ name, before: '?', after: '?', family: 'scenario folders not found', problems: [] });
-      continue;
-    }
+  return goldens.map((name): DiffScenarioPair => {
     const golden = fs.readFileSync(path.join(goldenDir, `${name}.txt`), 'utf8');
+    const goldenFormats: DiffScenarioPair['goldens'] = {};
+    for (const format of ['csv', 'md'] as const) {
+      const file = path.join(goldenDir, `${name}.${format}`);
+      if (fs.existsSync(file)) goldenFormats[format] = fs.readFileSync(file, 'utf8');
+    }
+    const split = splitName(name, scenarios);
+    if (!split) return { name, before: '?', after: '?', family: 'scenario folders not found', problems: [], golden, goldens: goldenFormats, beforeObjects: [], afterObjects: [] };
     const before = loadCached(split.before);
     const after = loadCached(split.after);
     const families = new Set([...before.families, ...after.families]);
     if (golden.includes('{ingress-controller}')) families.add(INGRESS_FAMILY);
-    const base = { name, ...split, problems: [...before.problems.map((p) => `${split.before}: ${p}`), ...after.problems.map((p) => `${split.after}: ${p}`)] };
-    if (families.size > 0) {
-      outcomes.push({ ...base, family: [...families].sort().join(' + ') });
-      continue;
+    return {
+      name,
+      ...split,
+      ...(families.size > 0 ? { family: [...families].sort().join(' + ') } : {}),
+      problems: [...before.problems.map((p) => `${split.before}: ${p}`), ...after.problems.map((p) => `${split.after}: ${p}`)],
+      golden,
+      goldens: goldenFormats,
+      beforeObjects: before.objects,
+      afterObjects: after.objects,
+    };
+  });
+}
+
+/** A rendered diff against its golden, lines trimmed and empty ones dropped: the first difference, if any. */
+export function compareWithGolden(golden: string, got: string): { pass: boolean; diff?: { line: number; expected: string; got: string }; expectedLines: number; gotLines: number } {
+  const expected = normalize(golden);
+  const lines = normalize(got);
+  for (let i = 0; i < Math.max(expected.length, lines.length); i++) {
+    if (expected[i] !== lines[i]) return { pass: false, diff: { line: i + 1, expected: expected[i] ?? '(end)', got: lines[i] ?? '(end)' }, expectedLines: expected.length, gotLines: lines.length };
+  }
+  return { pass: true, expectedLines: expected.length, gotLines: lines.length };
+}
+
+/**
+ * What CONFORMANCE.md says of how the diff section is checked: by the engine here, and through
+ * the API by test/e2e/peer-diffs.test.ts, which must pass and fail exactly the same goldens.
+ */
+export const DIFF_CHECKS = [
+  'Each pair is computed by the engine (the first scenario before, the second after) and, in the',
+  'end-to-end suite (`test/e2e/peer-diffs.test.ts`), through the API: the first scenario applied',
+  'with `POST /apply`, the second sent to `POST /whatif` (with deletes for the objects of the',
+  'first that the second lacks), its `connectivityText` compared with the goldens in txt, csv and',
+  'md. That test expects exactly the results below.',
+].join('\n');
+
+/** Runs every diff golden (those whose name contains `filter`, if given) through the engine. */
+export function runDiffConformance(options: { filter?: string; onFailure?: (name: string, got: string) => void } = {}): DiffOutcome[] {
+  const computed = new Map<ClusterObjectInput[], Computed>();
+  const compute = (objects: ClusterObjectInput[]): Computed => {
+    let entry = computed.get(objects);
+    if (!entry) {
+      const cluster = computeClusterModel(objects, SETTINGS);
+      const model = policyModelOf(cluster, SETTINGS);
+      computed.set(objects, (entry = { rows: connectionList(model), workloads: [...new Set(cluster.pods.map(workloadName))] }));
     }
-    const b = compute(before);
-    const a = compute(after);
+    return entry;
+  };
+  return diffScenarioPairs(options).map((pair): DiffOutcome => {
+    const base = { name: pair.name, before: pair.before, after: pair.after, problems: pair.problems };
+    if (pair.family) return { ...base, family: pair.family };
+    const b = compute(pair.beforeObjects);
+    const a = compute(pair.afterObjects);
     const rows = diffConnections(b.rows, a.rows, { beforeWorkloads: b.workloads, afterWorkloads: a.workloads });
     const got = renderConnectionDiff(rows, 'txt');
     const formats: DiffOutcome['formats'] = {};
-    for (const format of ['csv', 'md'] as const) {
-      const file = path.join(goldenDir, `${name}.${format}`);
-      if (fs.existsSync(file)) formats[format] = normalize(fs.readFileSync(file, 'utf8')).join('\n') === normalize(renderConnectionDiff(rows, format)).join('\n');
-    }
-    const expected = normalize(golden);
-    const lines = normalize(got);
-    let diff: DiffOutcome['diff'];
-    for (let i = 0; i < Math.max(expected.length, lines.length) && !diff; i++) {
-      if (expected[i] !== lines[i]) diff = { line: i + 1, expected: expected[i] ?? '(end)', got: lines[i] ?? '(end)' };
-    }
-    outcomes.push({ ...base, pass: !diff, ...(diff ? { diff } : {}), expectedLines: expected.length, gotLines: lines.length, formats });
-    if (diff) options.onFailure?.(name, got);
-  }
-  return outcomes;
+    for (const [format, golden] of Object.entries(pair.goldens) as ['csv' | 'md', string][]) formats[format] = compareWithGolden(golden, renderConnectionDiff(rows, format)).pass;
+    const { pass, diff, expectedLines, gotLines } = compareWithGolden(pair.golden, got);
+    if (!pass) options.onFailure?.(pair.name, got);
+    return { ...base, pass, ...(diff ? { diff } : {}), expectedLines, gotLines, formats };
+  });
 }
 
 if (require.main === module) {

@@ -151,4 +151,31 @@ spec:
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('a what-if answers what the change turns out to do once applied, over REST and GraphQL alike', async () => {
+    const change = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: api-from-web, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: api } }
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }], ports: [{ port: http }] }]
+`;
+    // From the stored snapshot of the latest revision, as in production.
+    await eventually(state, (c) => c.computeState === 'ready' && c.computedRevision === c.revision);
+    const predicted = (await api.http.post(`/api/v1/clusters/${cluster}/whatif`).set('Content-Type', 'application/yaml').send(change).expect(200)).body;
+    expect(predicted.connectivity).toContainEqual(expect.objectContaining({ type: 'added', source: 'shop/web[Pod]', destination: 'shop/api[Pod]', new: 'TCP 8080' }));
+    const viaGraphql = await api.http
+      .post('/graphql')
+      .send({ query: 'mutation($c: String!, $m: String!) { whatIf(cluster: $c, manifests: $m) }', variables: { c: cluster, m: change } })
+      .expect(200);
+    expect(viaGraphql.body.data.whatIf).toEqual(predicted);
+
+    const applied = await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(change).expect(200);
+    await eventually(state, (c) => c.computedRevision >= applied.body.revision);
+    const actual = (await get('/diff', { from: String(applied.body.revision - 1), to: String(applied.body.revision) }).expect(200)).body;
+    for (const field of ['connectivity', 'connectivityText', 'routes', 'dns'] as const) expect(actual[field], field).toEqual(predicted[field]);
+    const keys = (findings: { key: string }[]) => findings.map((f) => f.key).sort();
+    expect(keys(actual.findings.opened)).toEqual(keys(predicted.findings.opened));
+    expect(keys(actual.findings.resolved)).toEqual(keys(predicted.findings.resolved));
+  });
 });

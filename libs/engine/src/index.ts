@@ -85,3 +85,4 @@ export * from './exposure/exposure-report';
 export * from './exposure/gateway-data-plane';
 export * from './exposure/controller-entry';
 export * from './exposure/url-reachability';
+export * from './changes/connectivity-change';

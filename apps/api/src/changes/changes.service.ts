@@ -9,6 +9,7 @@ import {
   renderConnectionDiff,
   toClusterObjectInput,
   validateManifests,
+  type ClusterObjectInput,
   type FieldValidation,
 } from '@switchyard/engine';
 import type { BodyFormat } from '../clusters/object.service';
@@ -20,6 +21,14 @@ interface DeleteRef {
   name: string;
 }
 
+/**
+ * The kinds of the objects a change applies, replaces or removes (a deleted Namespace removes its
+ * contents too): what `updateClusterModel` needs to keep the rest of the model as it was.
+ */
+function changedKinds(before: readonly ClusterObjectInput[], after: readonly ClusterObjectInput[], applied: readonly ClusterObjectInput[]): Set<string> {
+  const kept = new Set(after);
+  return new Set([...applied.map((o) => o.kind), ...before.filter((o) => !kept.has(o)).map((o) => o.kind)]);
+}
 
 /** Splits a what-if body: the apply forms, or `{"apply": …, "delete": [{kind, namespace, name}]}`. */
 function whatIfParts(body: string, format: BodyFormat): { apply?: string; applyFormat: BodyFormat; delete: DeleteRef[] } {
@@ -74,16 +83,17 @@ export class ChangesService {
     if (missing.length) {
       throw new DomainError('NOT_FOUND', 'objects to delete do not exist', missing.map((ref) => ({ path: 'delete', reason: 'NotFound' as const, message: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} does not exist` })));
     }
-    const after = applyInMemory(base.objects, { apply: ipam.objects.map(toClusterObjectInput), delete: parts.delete });
-    const before = await this.states.stored(base.clusterId, base.revision, base.settings, base.objects);
-    const hypothetical = this.states.compute(base.revision, base.settings, after);
+    const apply = ipam.objects.map(toClusterObjectInput);
+    const after = applyInMemory(base.objects, { apply, delete: parts.delete });
+    const before = await this.states.stored(base);
+    const hypothetical = this.states.compute({ revision: base.revision, settings: base.settings, objects: after }, { state: before, changedKinds: changedKinds(base.objects, after, apply) });
     return { revision: base.revision, ...this.describe(before, hypothetical, options.diffFormat) };
   }
 
   async diff(cluster: string, query: { from: number; to: number; format?: string }) {
     const [from, to] = await Promise.all([this.states.objectsAt(cluster, query.from, 'from'), this.states.objectsAt(cluster, query.to, 'to')]);
-    const before = await this.states.stored(from.clusterId, from.revision, from.settings, from.objects);
-    const after = await this.states.stored(to.clusterId, to.revision, to.settings, to.objects);
+    const before = await this.states.stored(from);
+    const after = await this.states.stored(to);
     return { from: from.revision, to: to.revision, ...this.describe(before, after, query.format) };
   }
 
@@ -92,7 +102,7 @@ export class ChangesService {
     if (!['txt', 'csv', 'md', 'json'].includes(diffFormat)) {
       throw new DomainError('INVALID', 'unsupported format', [{ path: 'format', reason: 'FieldValueNotSupported', message: 'supported values: "txt", "csv", "md", "json"' }]);
     }
-    const diff = diffModels({ clusterModel: before.clusterModel, connections: before.connections }, { clusterModel: after.clusterModel, connections: after.connections }, after.settings);
+    const diff = diffModels(before, after, after.settings);
     const beforeKeys = new Set(before.findings.map((f) => f.key));
     const afterKeys = new Set(after.findings.map((f) => f.key));
     return {

@@ -31,8 +31,11 @@ function toBigInt(bytes: number[]): bigint {
   return value;
 }
 
+/** Only these characters make up an address; anything else is not one (and ipaddr.js is slow to say so). */
+const ADDRESS_CHARACTERS = /^[0-9a-fA-F.:]+$/;
+
 export function parseIpAddress(text: string): IpAddress | undefined {
-  if (typeof text !== 'string') return undefined;
+  if (typeof text !== 'string' || !ADDRESS_CHARACTERS.test(text)) return undefined;
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
     return { family: 4, value: toBigInt(ipaddr.IPv4.parse(text).toByteArray()) };
   }

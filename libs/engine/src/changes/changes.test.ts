@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionList, type ConnectionRow } from '../connectivity/connection-list';
+import type { ConnectionRow } from '../connectivity/connection-list';
 import { allConnections, connectionsOf, formatConnections, type ConnectionSet } from '../connectivity/connection-set';
 import { policyModelOf } from '../policy/cluster-policy-model';
 import { objectsFromYaml, pod } from '../services/small-cluster.fixture';
@@ -89,7 +89,7 @@ spec:
 ` + pod('shop', 'api-1', { app: 'api' }, '10.244.1.11', 'node-a', [{ port: 8080 }]) + pod('shop', 'web', { app: 'web' }, '10.244.1.10', 'node-a', [{ port: 80 }]);
   const side = (objects: ClusterObjectInput[]) => {
     const clusterModel = computeClusterModel(objects, SETTINGS);
-    return { clusterModel, connections: connectionList(policyModelOf(clusterModel, SETTINGS)) };
+    return { clusterModel, policy: policyModelOf(clusterModel, SETTINGS) };
   };
 
   it('reports connectivity, route and DNS changes of a what-if', () => {

@@ -97,10 +97,17 @@ function refineExternal(before: readonly ConnectionRow[], after: readonly Connec
   type Group = { rows: [ConnectionRow[], ConnectionRow[]] };
   const groups = new Map<string, Group>();
   const plain: [ConnectionRow[], ConnectionRow[]] = [[], []];
+  // A few range names recur on every workload's rows: parse each once.
+  const parsed = new Map<string, ParsedRange | undefined>();
+  const rangeOf = (name: string): ParsedRange | undefined => {
+    if (!isExternal(name)) return undefined;
+    if (!parsed.has(name)) parsed.set(name, parseRange(name));
+    return parsed.get(name);
+  };
   [before, after].forEach((rows, side) => {
     for (const row of rows) {
-      const srcRange = parseRange(row.src);
-      const dstRange = parseRange(row.dst);
+      const srcRange = rangeOf(row.src);
+      const dstRange = rangeOf(row.dst);
       if (!srcRange === !dstRange) {
         plain[side]!.push(row);
         continue;
@@ -114,8 +121,11 @@ function refineExternal(before: readonly ConnectionRow[], after: readonly Connec
   const order = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
   const out: [ConnectionRow[], ConnectionRow[]] = [[...plain[0]], [...plain[1]]];
   for (const [key, group] of groups) {
+    // The same rows on both sides refine to the same rows: no difference can come of them.
+    const [b, a] = group.rows;
+    if (b.length === a.length && b.every((row, i) => row.src === a[i]!.src && row.dst === a[i]!.dst && row.conn === a[i]!.conn)) continue;
     const role = key.startsWith('dst') ? 'src' : 'dst';
-    const ranged = group.rows.map((rows) => joinAdjacent(rows.map((row) => ({ row, range: parseRange(row[role])! }))));
+    const ranged = group.rows.map((rows) => joinAdjacent(rows.map((row) => ({ row, range: rangeOf(row[role])! }))));
     const bounds: Record<4 | 6, Set<bigint>> = { 4: new Set(), 6: new Set() };
     for (const { range } of ranged.flat()) {
       bounds[range.family].add(range.first);

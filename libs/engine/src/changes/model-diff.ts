@@ -1,20 +1,16 @@
-import type { ConnectionRow } from '../connectivity/connection-list';
-import { workloadName } from '../connectivity/connection-list';
 import { dnsRecords } from '../services/dns-records';
 import { routingTable } from '../services/routing-table';
 import type { ClusterModel } from '../workloads/cluster-model';
 import type { ComputeSettings } from '../workloads/cluster-objects';
-import { diffConnections, type ConnectionDiff } from './connectivity-diff';
+import { connectivityChange, type ConnectivityChangeOptions, type ConnectivitySide } from './connectivity-change';
+import type { ConnectionDiff } from './connectivity-diff';
 
 /**
  * What a change does to the network, three ways: the workload connectivity (peer diff rows),
  * the service routes (each ClusterIP:port and the ready endpoints kube-proxy balances over,
  * the same on every node), and the records cluster DNS serves.
  */
-export interface ModelSide {
-  clusterModel: ClusterModel;
-  connections: readonly ConnectionRow[];
-}
+export type ModelSide = ConnectivitySide;
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -88,22 +84,28 @@ function diffMaps<T, R>(before: ReadonlyMap<string, T>, after: ReadonlyMap<strin
   return out.sort((a, b) => cmp(a.key, b.key)).map((x) => x.row);
 }
 
-export function diffModels(before: ModelSide, after: ModelSide, settings: Pick<ComputeSettings, 'podCidr' | 'clusterDomain'>): ModelDiff {
-  const connectivity = diffConnections(before.connections, after.connections, {
-    beforeWorkloads: before.clusterModel.pods.map(workloadName),
-    afterWorkloads: after.clusterModel.pods.map(workloadName),
-  });
-  const routes = diffMaps(
-    serviceRoutes(before.clusterModel, settings),
-    serviceRoutes(after.clusterModel, settings),
-    (a, b) => a.text === b.text,
-    (change, old, now): RouteChange => ({ service: (old ?? now)!.service, port: (old ?? now)!.port, change, ...(old ? { old: old.text } : {}), ...(now ? { new: now.text } : {}) }),
-  );
-  const dns = diffMaps(
-    dnsIndex(before.clusterModel, settings.clusterDomain),
-    dnsIndex(after.clusterModel, settings.clusterDomain),
-    (a, b) => a.values.join('\n') === b.values.join('\n'),
-    (change, old, now): DnsChange => ({ name: (old ?? now)!.name, type: (old ?? now)!.type, change, ...(old ? { old: old.values } : {}), ...(now ? { new: now.values } : {}) }),
-  );
+export function diffModels(before: ModelSide, after: ModelSide, settings: Pick<ComputeSettings, 'podCidr' | 'clusterDomain'> & ConnectivityChangeOptions): ModelDiff {
+  const connectivity = connectivityChange(before, after, settings.ingressControllers ? { ingressControllers: settings.ingressControllers } : {});
+  const b = before.clusterModel;
+  const a = after.clusterModel;
+  // Parts the other side reuses as they are (a what-if of policies only) give the same routes and records.
+  const routes =
+    b.services === a.services && b.endpoints === a.endpoints && b.nodes === a.nodes
+      ? []
+      : diffMaps(
+          serviceRoutes(b, settings),
+          serviceRoutes(a, settings),
+          (x, y) => x.text === y.text,
+          (change, old, now): RouteChange => ({ service: (old ?? now)!.service, port: (old ?? now)!.port, change, ...(old ? { old: old.text } : {}), ...(now ? { new: now.text } : {}) }),
+        );
+  const dns =
+    b.services === a.services && b.endpoints === a.endpoints && b.pods === a.pods
+      ? []
+      : diffMaps(
+          dnsIndex(b, settings.clusterDomain),
+          dnsIndex(a, settings.clusterDomain),
+          (x, y) => x.values.join('\n') === y.values.join('\n'),
+          (change, old, now): DnsChange => ({ name: (old ?? now)!.name, type: (old ?? now)!.type, change, ...(old ? { old: old.values } : {}), ...(now ? { new: now.values } : {}) }),
+        );
   return { connectivity, routes, dns };
 }

@@ -5,6 +5,15 @@ import { PolicyModel } from '../policy/policy-model';
 import { externalRanges, workloadInFocus, workloadName, type ConnectionListOptions, type ConnectionRow } from './connection-list';
 import { allConnections, ConnectionInterner, emptyConnections, intersectConnections, unionConnections } from './connection-set';
 
+export interface WorkloadConnectionOptions extends ConnectionListOptions {
+  /**
+   * Only rows with one of these workloads (`ns/name[Kind]`) as source or destination (and, with
+   * `focusWorkload` too, in that focus). What a change can affect is a set of workloads: the rows
+   * of the others stay as they were, so a diff needs these rows only.
+   */
+  focusWorkloads?: ReadonlySet<string>;
+}
+
 /**
  * The workload rows of the connection list (workload ↔ workload and workload ↔ External range),
  * exactly as `connectionList` defines them (same rows, same order, same connection sets), without
@@ -18,8 +27,13 @@ import { allConnections, ConnectionInterner, emptyConnections, intersectConnecti
  * end, pairs combine by id (with fast paths for "no connections" and "all connections", which is
  * what a non-isolated direction allows) and the few intersections and unions actually needed are
  * memoised under numeric keys. Rows of one id share one `ConnectionSet` object and one text.
+ *
+ * With a focus (a few workloads of many), only the rows of the groups of focused classes are
+ * built; what the other classes' policies say toward (egress) or from (ingress) a focused class
+ * is read per group as a column instead (`column`, through `egressId` / `ingressId`), so the cost
+ * follows the focus rather than the cluster.
  */
-export function workloadConnectionRows(model: PolicyModel, options: ConnectionListOptions = {}): ConnectionRow[] {
+export function workloadConnectionRows(model: PolicyModel, options: WorkloadConnectionOptions = {}): ConnectionRow[] {
   const classes = model.classes;
   const n = classes.length;
   const sets = new ConnectionInterner();
@@ -27,18 +41,26 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
   const ALL = sets.intern(allConnections());
 
   // ---- workloads: name → distinct classes (in pod order, as connectionList) ----------------------
+  // Classes list their pods by index in model order: no per-pod lookup by name.
+  const classOfPod = new Int32Array(model.allPods().length);
+  for (const cls of classes) for (const i of cls.pods) classOfPod[i] = cls.index;
   const classesOf = new Map<string, number[]>();
-  for (const pod of model.allPods()) {
+  for (const [i, pod] of model.allPods().entries()) {
     const name = workloadName(pod);
-    const c = model.classIndexOf(pod);
+    const c = classOfPod[i]!;
     const list = classesOf.get(name);
     if (!list) classesOf.set(name, [c]);
     else if (!list.includes(c)) list.push(c);
   }
   const names = [...classesOf.keys()].sort(cmp);
   const lists = names.map((name) => classesOf.get(name)!);
-  const focused = names.map((name) => workloadInFocus(name, options.focusWorkload));
+  const focusSet = options.focusWorkloads;
+  const focused = names.map((name) => workloadInFocus(name, options.focusWorkload) && (!focusSet || focusSet.has(name)));
   const anyFocused = focused.some((f) => f);
+  // Some but not all workloads: the column way (below) instead of every group's row.
+  const partial = anyFocused && focused.some((f) => !f);
+  const focusedClass = new Uint8Array(n);
+  if (partial) lists.forEach((list, w) => focused[w] && list.forEach((c) => (focusedClass[c] = 1)));
 
   // ---- named-port signatures (what named ports resolve to on a class) ---------------------------
   const namedSig = new Int32Array(n);
@@ -143,7 +165,50 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
     return (ingressRows[g] ??= groupRow(ingress.groups[g]!, 'ingress'));
   };
   const ingressRowList: Row[] = [];
-  if (anyFocused) for (let c = 0; c < n; c++) ingressRowList.push(ingressRowOf(c));
+  if (anyFocused && !partial) for (let c = 0; c < n; c++) ingressRowList.push(ingressRowOf(c));
+
+  /**
+   * A column: per group of one direction, the connection-set id its rules give a focused class
+   * (toward it for egress, from it for ingress) — `groupRow(group)[c]` for every group at once.
+   */
+  const column = (grouping: { groups: Group[] }, direction: 'egress' | 'ingress', c: number): Int32Array => {
+    const out = new Int32Array(grouping.groups.length);
+    const target = { cls: classes[c]! };
+    const admits = new Map<CompiledRule, boolean>();
+    grouping.groups.forEach((group, g) => {
+      if (!group.isolated) {
+        out[g] = ALL;
+        return;
+      }
+      let id = EMPTY;
+      for (const rule of group.rules) {
+        let yes = admits.get(rule.rule);
+        // One class against the rule's peers: cheaper than the rule's set over every class.
+        if (yes === undefined) admits.set(rule.rule, (yes = !rule.rule.peers || rule.rule.peers.some((peer) => model.peerMatches(rule.policy, peer, target))));
+        // Named ports resolve on the destination: c for egress, the group's class for ingress.
+        if (yes) id = union(id, ruleId(rule, direction === 'egress' ? c : group.first));
+      }
+      out[g] = id;
+    });
+    return out;
+  };
+  const egressColumns = new Map<number, Int32Array>();
+  const ingressColumns = new Map<number, Int32Array>();
+  /** What class s's egress allows toward d (one of them is focused in partial mode). */
+  const egressId = (s: number, d: number): number => {
+    if (!partial || !focusedClass[d]) return egressRowOf(s)[d]!;
+    let col = egressColumns.get(d);
+    if (!col) egressColumns.set(d, (col = column(egress, 'egress', d)));
+    return col[egress.groupOf[s]!]!;
+  };
+  /** What class d's ingress allows from s. */
+  const ingressId = (d: number, s: number): number => {
+    if (!partial) return ingressRowList[d]![s]!;
+    if (!focusedClass[s]) return ingressRowOf(d)[s]!;
+    let col = ingressColumns.get(s);
+    if (!col) ingressColumns.set(s, (col = column(ingress, 'ingress', s)));
+    return col[ingress.groupOf[d]!]!;
+  };
 
   const intersections = new Map<number, number>();
   const pair = (e: number, i: number): number => {
@@ -178,9 +243,14 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
   };
   const workloadRanges = (ranges: readonly { ip: IpAddress }[], direction: 'egress' | 'ingress'): Int32Array[] => {
     // Per group: the connection-set id of each range; then per workload, the union over its classes.
+    // Only the groups of focused workloads' classes are reached.
     const grouping = direction === 'egress' ? egress : ingress;
-    const byGroup = grouping.groups.map((group) => {
-      const out = new Int32Array(ranges.length);
+    const byGroup: (Int32Array | undefined)[] = new Array(grouping.groups.length);
+    const groupRanges = (g: number): Int32Array => {
+      let out = byGroup[g];
+      if (out) return out;
+      const group = grouping.groups[g]!;
+      out = byGroup[g] = new Int32Array(ranges.length);
       if (!group.isolated) return out.fill(ALL);
       for (const rule of group.rules) {
         const id = ruleId(rule, direction === 'egress' ? -1 : group.first);
@@ -189,13 +259,13 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
         for (let k = 0; k < ranges.length; k++) if (admitted[k]) out[k] = union(out[k]!, id);
       }
       return out;
-    });
+    };
     return lists.map((list, w) => {
       const out = new Int32Array(ranges.length);
       if (!focused[w]) return out;
       for (let k = 0; k < ranges.length; k++) {
         let id = EMPTY;
-        for (const c of list) id = union(id, byGroup[grouping.groupOf[c]!]![k]!);
+        for (const c of list) id = union(id, groupRanges(grouping.groupOf[c]!)[k]!);
         out[k] = id;
       }
       return out;
@@ -207,6 +277,10 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
   const pairOf = (srcList: readonly number[], dstList: readonly number[]): number => {
     let id = EMPTY;
     for (const s of srcList) {
+      if (partial) {
+        for (const d of dstList) id = union(id, pair(egressId(s, d), ingressId(d, s)));
+        continue;
+      }
       const e = egressRowOf(s);
       for (const d of dstList) id = union(id, pair(e[d]!, ingressRowList[d]![s]!));
     }
@@ -229,6 +303,16 @@ export function workloadConnectionRows(model: PolicyModel, options: ConnectionLi
       const s = focused[w0 + b] && list.length === 1 ? list[0]! : -1;
       blockSources[b] = s;
       egressOfSource.push(s >= 0 ? egressRowOf(s) : constantRow(EMPTY));
+    }
+    if (partial) {
+      // Few sources: each one's ingress column covers every destination.
+      for (let b = 0; b < count; b++) {
+        const s = blockSources[b]!;
+        if (s < 0) continue;
+        const e = egressOfSource[b]!;
+        for (let d = 0; d < n; d++) blockPairs[b * n + d] = pair(e[d]!, ingressId(d, s));
+      }
+      return;
     }
     for (let d = 0; d < n; d++) {
       const fromSources = ingressRowList[d]!;
