@@ -13,7 +13,8 @@
  * cut off by the parent's timeout still tells which stage it was in) and {"event":"done",...}.
  */
 import os from 'node:os';
-import { computeClusterModel, connectionList, policyModelOf, type ModelPod, type Protocol } from '../../libs/engine/src/index';
+import { computeClusterModel, connectionList, encodeConnectionList, policyModelOf, type ModelPod, type Protocol } from '../../libs/engine/src/index';
+import { MAX_STORED_ROWS } from '../../apps/worker/src/recompute/analysis-work';
 import { generateCluster } from './cluster-gen';
 import { Prng, hashSeed } from './prng';
 import { median, quantile } from './stats';
@@ -69,15 +70,11 @@ const recomputeMs = performance.now() - recomputeStarted;
 const recomputePeakRssMb = maxRssMb();
 const heapAfterMb = mb(process.memoryUsage().heapUsed);
 
-// What the worker then hands to Prisma (not part of the recompute target, reported for context).
+// What the worker stores (not part of the recompute target, reported for context): the model, and
+// the connection list in its compact form (connection-list-codec), unless it is too large to keep.
 const serialize = stage('serialize', () => {
   const data = JSON.stringify(model.value);
-  let connectionBytes = NaN;
-  try {
-    connectionBytes = JSON.stringify(connections.value).length;
-  } catch {
-    // RangeError: the rows exceed V8's maximum string length (what Prisma would have to send).
-  }
+  const connectionBytes = connections.value.length > MAX_STORED_ROWS ? NaN : JSON.stringify(encodeConnectionList(connections.value)).length;
   return { modelBytes: data.length, connectionBytes, data };
 }, (s) => ({ modelMb: mb(s.modelBytes), connectionsMb: mb(s.connectionBytes) }));
 

@@ -49,6 +49,14 @@ describe('AnalysisWork', () => {
   });
 });
 
+describe('AnalysisWork with an omitted list', () => {
+  it('diffs nothing against a list stored only by its size', () => {
+    const work = new AnalysisWork();
+    const result = work.run({ kind: 'connectivity', clusterId: 'c', revision: 2, model: modelOf(PODS + DENY), settings: SETTINGS, baseRevision: 1, baseJson: JSON.stringify({ format: 'omitted', rows: 9_000_000 }) });
+    expect(result).toMatchObject({ count: 0, total: rowsOf(PODS + DENY).length });
+  });
+});
+
 describe('AnalysisThread', () => {
   it('runs the work in a worker thread and reports its errors', async () => {
     const thread = new AnalysisThread();

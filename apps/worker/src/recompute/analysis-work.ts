@@ -18,6 +18,19 @@ import {
 /** Connectivity changes carried in one event; the diff endpoint has them all. */
 export const MAX_EVENT_CHANGES = 500;
 
+/**
+ * Above this many rows a list is neither kept nor stored (only its size is): at ~100k pods the
+ * workload pairs run to tens of millions, beyond what one JSON value can hold. Such clusters get
+ * no connectivity-changed events; what-if and revision diffs still answer for them.
+ */
+export const MAX_STORED_ROWS = 5_000_000;
+
+/** What is stored in place of a list that is too large to keep. */
+interface OmittedList {
+  format: 'omitted';
+  rows: number;
+}
+
 /** One connection list to derive: the stored snapshot's model, and the revision the stored list reflects. */
 export interface ConnectivityRequest {
   kind: 'connectivity';
@@ -56,7 +69,8 @@ export type AnalysisResult<R extends AnalysisRequest> = R extends AuditRequest ?
  * audit of one revision compile it once).
  */
 export class AnalysisWork {
-  private readonly lists = new Map<string, { revision: number; rows: ConnectionRow[] }>();
+  /** The last list per cluster; no rows when it was too large to keep. */
+  private readonly lists = new Map<string, { revision: number; rows?: ConnectionRow[] }>();
   private readonly policies = new Map<string, { revision: number; cni: string; policy: PolicyModel }>();
 
   run<R extends AnalysisRequest>(request: R): AnalysisResult<R> {
@@ -65,13 +79,20 @@ export class AnalysisWork {
 
   private connectivity(request: ConnectivityRequest): ConnectivityResult {
     if (request.baseJson !== undefined && request.baseRevision !== undefined) {
-      this.lists.set(request.clusterId, { revision: request.baseRevision, rows: decodeConnectionList(JSON.parse(request.baseJson)) });
+      const stored = JSON.parse(request.baseJson) as Parameters<typeof decodeConnectionList>[0] | OmittedList;
+      const rows = 'format' in stored && stored.format === 'omitted' ? undefined : decodeConnectionList(stored as Parameters<typeof decodeConnectionList>[0]);
+      this.lists.set(request.clusterId, { revision: request.baseRevision, rows });
     }
     const base = this.lists.get(request.clusterId);
     if (request.baseRevision !== undefined && base?.revision !== request.baseRevision) return { needBase: true };
     const { model, settings } = request;
     const rows = connectionList(this.policyOf(request.clusterId, request.revision, model, settings.cni), { clusterModel: model, ingressControllers: settings.ingressControllers });
-    const changes = request.baseRevision !== undefined ? diffConnections(base!.rows, rows) : [];
+    if (rows.length > MAX_STORED_ROWS) {
+      this.lists.set(request.clusterId, { revision: request.revision, rows: undefined });
+      const omitted: OmittedList = { format: 'omitted', rows: rows.length };
+      return { json: JSON.stringify(omitted), total: rows.length, count: 0, changes: [] };
+    }
+    const changes = request.baseRevision !== undefined && base?.rows ? diffConnections(base.rows, rows) : [];
     this.lists.set(request.clusterId, { revision: request.revision, rows });
     return { json: JSON.stringify(encodeConnectionList(rows)), total: rows.length, count: changes.length, changes: changes.slice(0, MAX_EVENT_CHANGES) };
   }
