@@ -8,3 +8,4 @@ export * from './stored-object';
 export * from './transaction';
 export * from './migration-status';
 export * from './stored-snapshot';
+export * from './cluster-events';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { reconcileFindings } from '@switchyard/engine';
-import { clusterModelOf, ObjectStore, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
+import { appendClusterEvents, clusterModelOf, ObjectStore, PrismaService, settingsOf, WRITE_TRANSACTION, type NewClusterEvent } from '@switchyard/persistence';
 import { ClusterModelCache } from '../recompute/cluster-model-cache';
 import { AnalysisThread } from '../recompute/analysis-thread-client';
 import { ConnectivityService } from '../recompute/connectivity.service';
@@ -44,6 +44,7 @@ export class AuditService {
       const open = await tx.finding.findMany({ where: { clusterId, state: 'open' } });
       const { opened, stillOpen, resolved } = reconcileFindings(open, findings);
       const now = new Date();
+      const events: NewClusterEvent[] = [];
       if (opened.length) {
         const rows = await tx.finding.createManyAndReturn({
           data: opened.map((finding) => ({
@@ -59,14 +60,10 @@ export class AuditService {
           })),
         });
         const idOf = new Map(rows.map((row) => [row.key, row.id]));
-        await tx.clusterEvent.createMany({
-          data: opened.map((finding) => ({
-            clusterId,
-            revision,
-            type: 'finding-opened',
-            payload: { id: idOf.get(finding.key)!, rule: finding.rule, severity: finding.severity, message: finding.message, objects: finding.objects as object },
-          })),
-        });
+        for (const finding of opened) {
+          const payload = { id: idOf.get(finding.key)!, rule: finding.rule, severity: finding.severity, message: finding.message, objects: finding.objects as object };
+          events.push({ revision, type: 'finding-opened', payload });
+        }
       }
       if (stillOpen.length) {
         await tx.finding.updateMany({
@@ -78,10 +75,9 @@ export class AuditService {
       const closing = open.filter((f) => resolvedKeys.has(f.key));
       if (closing.length) {
         await tx.finding.updateMany({ where: { id: { in: closing.map((f) => f.id) } }, data: { state: 'resolved', resolvedAt: now } });
-        await tx.clusterEvent.createMany({
-          data: closing.map((f) => ({ clusterId, revision, type: 'finding-resolved', payload: { id: f.id, rule: f.rule, severity: f.severity, message: f.message } })),
-        });
+        for (const f of closing) events.push({ revision, type: 'finding-resolved', payload: { id: f.id, rule: f.rule, severity: f.severity, message: f.message } });
       }
+      await appendClusterEvents(tx, clusterId, events);
       const counts = { revision, opened: opened.length, resolved: closing.length, open: opened.length + stillOpen.length };
       this.logger.log(`cluster ${cluster.name}: audit at revision ${revision}: ${counts.open} open, ${counts.opened} opened, ${counts.resolved} resolved`);
       return counts;

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ClusterModel, ClusterSettings } from '@switchyard/engine';
-import { clusterModelOf, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
+import { appendClusterEvents, clusterModelOf, PrismaService, settingsOf, WRITE_TRANSACTION, type NewClusterEvent } from '@switchyard/persistence';
 import { ClusterModelCache } from './cluster-model-cache';
 import { AnalysisThread } from './analysis-thread-client';
 import type { ConnectivityResult } from './analysis-work';
@@ -88,16 +88,14 @@ export class ConnectivityService {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`connections:${clusterId}`}))`;
       const current = await tx.clusterConnections.findUnique({ where: { clusterId }, select: { revision: true } });
       if (current?.revision !== stored?.revision) return false;
-      if (count > 0) {
-        await tx.clusterEvent.create({
-          data: { clusterId, revision, type: 'connectivity-changed', payload: { fromRevision: stored!.revision, toRevision: revision, count, connections: total, changes: changes as unknown as object[] } },
-          select: { id: true },
-        });
-      }
       await tx.$executeRaw`
         INSERT INTO "ClusterConnections" ("clusterId", revision, "computedAt", connections)
         VALUES (${clusterId}::uuid, ${revision}, now(), ${json}::jsonb)
         ON CONFLICT ("clusterId") DO UPDATE SET revision = EXCLUDED.revision, "computedAt" = EXCLUDED."computedAt", connections = EXCLUDED.connections`;
+      if (count > 0) {
+        const payload = { fromRevision: stored!.revision, toRevision: revision, count, connections: total, changes: changes as unknown as NewClusterEvent['payload'][] };
+        await appendClusterEvents(tx, clusterId, [{ revision, type: 'connectivity-changed', payload }]);
+      }
       return true;
     }, WRITE_TRANSACTION);
     // Another worker stored a list meanwhile: derive again against it, unless it is already as new.

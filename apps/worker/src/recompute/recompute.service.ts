@@ -3,7 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gatewayRoutes, ingressRoutes } from '@switchyard/engine';
 import { JobName, JobQueue } from '@switchyard/jobs';
-import { modelWithoutPods, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
+import { appendClusterEvents, modelWithoutPods, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
 import { ClusterModelCache, type ComputedCluster } from './cluster-model-cache';
 import { ConnectivityService } from './connectivity.service';
 
@@ -98,10 +98,6 @@ export class RecomputeService {
         SELECT revision, "computedRevision" FROM "Cluster" WHERE id = ${clusterId}::uuid FOR NO KEY UPDATE`;
       if (!current || current.computedRevision > revision) return false;
       const head = await tx.clusterSnapshot.findUnique({ where: { clusterId }, select: { podsRevision: true } });
-      await tx.clusterEvent.create({
-        data: { clusterId, revision, type: 'recomputed', payload: { revision, durationMs, pods: model.pods.length } },
-        select: { id: true },
-      });
       // Raw SQL, with the JSON sent as text: Prisma's upsert reads the stored row first (pods
       // included, the largest part) and costs half a second at 10k pods. The pods are written
       // only when the stored ones are not these.
@@ -126,6 +122,7 @@ export class RecomputeService {
         data: { computedRevision: revision, computeState: current.revision === revision ? 'ready' : 'pending', computeError: null },
         select: { id: true },
       });
+      await appendClusterEvents(tx, clusterId, [{ revision, type: 'recomputed', payload: { revision, durationMs, pods: model.pods.length } }]);
       return true;
     }, WRITE_TRANSACTION);
   }
