@@ -88,6 +88,8 @@ export interface E2eResult {
   whatIfError?: string;
   secondQueryMs?: number;
   load?: Record<string, unknown> & { latency: { p50: number; p99: number; p99_9?: number; max: number; average: number }; achievedRate: number };
+  /** The same load as the API timed it: the share of requests answered within each bucket bound (ms). */
+  serverSide?: { requests: number; withinMs: Record<string, number> };
   loadError?: string;
   cleanup: string[];
 }
@@ -194,6 +196,21 @@ async function waitComputed(base: string, name: string, revision: number, timeou
     if (elapsed > timeoutMs) return { ms: elapsed, timedOut: true };
     await sleep(elapsed < POLL_FAST_WINDOW_MS ? POLL_FAST_MS : POLL_SLOW_MS);
   }
+}
+
+/** Cumulative counts per bucket bound (seconds) of the API's histogram for GET …/reachability answered 200. */
+async function reachabilityHistogram(base: string): Promise<Map<number, number>> {
+  // A kept-alive connection the server closed meanwhile fails once: ask again.
+  const text = await fetch(`${base}/metrics`)
+    .catch(() => fetch(`${base}/metrics`))
+    .then((response) => response.text());
+  const counts = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('switchyard_http_request_duration_seconds_bucket{') || !/route="[^"]*\/reachability"/.test(line) || !line.includes('status="200"') || !line.includes('method="GET"')) continue;
+    const le = /le="([^"]+)"/.exec(line)![1]!;
+    counts.set(le === '+Inf' ? Infinity : Number(le), Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return counts;
 }
 
 async function snapshotDuration(db: pg.Client, name: string): Promise<{ revision: number; durationMs: number } | undefined> {
@@ -396,6 +413,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     log(`e2e: reachability warm-up ${Math.round(warm.ms)} ms (builds the API model), then autocannon ${options.loadRate} req/s for ${options.loadDurationS} s over ${paths.length} pairs`);
     const configFile = path.join(workDir, 'load.json');
     fs.writeFileSync(configFile, JSON.stringify({ url: base, paths, rate: options.loadRate, duration: options.loadDurationS, connections: options.loadConnections }));
+    const serverBefore = await reachabilityHistogram(base);
     const load = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-child.ts'), configFile], {
       cwd: repoRoot,
       encoding: 'utf8',
@@ -405,6 +423,18 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       result.loadError = `load generator failed: ${load.error?.message ?? ''}${load.stderr?.slice(-2000) ?? ''}`;
     } else {
       result.load = JSON.parse(load.stdout.trim().split('\n').pop()!);
+      // The API's own timing of the same requests (its /metrics histogram, before and after), which
+      // leaves out the load generator sharing the two cores and the loopback round trip.
+      const serverAfter = await reachabilityHistogram(base);
+      const total = (serverAfter.get(Infinity) ?? 0) - (serverBefore.get(Infinity) ?? 0);
+      if (total > 0) {
+        result.serverSide = {
+          requests: total,
+          withinMs: Object.fromEntries(
+            [...serverAfter.keys()].filter((le) => le !== Infinity && le <= 0.05).sort((a, b) => a - b).map((le) => [String(le * 1000), ((serverAfter.get(le) ?? 0) - (serverBefore.get(le) ?? 0)) / total]),
+          ),
+        };
+      }
     }
     return result;
   } finally {

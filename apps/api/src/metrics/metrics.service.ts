@@ -15,7 +15,7 @@ export class MetricsService {
       name: 'switchyard_http_request_duration_seconds',
       help: 'HTTP request latency by method, route pattern and status',
       labelNames: ['method', 'route', 'status'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [this.registry],
     });
     new Gauge({
