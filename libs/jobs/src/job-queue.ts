@@ -5,9 +5,14 @@ import type { Redis } from 'ioredis';
 import { auditSchedulerId, deduplicationId, JOB_QUEUE, JobName, QueueName, type JobPayloads } from './job-registry';
 import { createRedisConnection } from './redis-connection';
 
-/** How long a new job waits for more changes of the same key before it runs. */
+/**
+ * How long a new job waits for more changes of the same key before it runs. A recompute does not
+ * wait: deduplication already folds a burst into the running job plus one waiting job, and any
+ * BullMQ delay costs ~50 ms more than asked (delayed jobs are promoted by a timer) on the path
+ * from a change to its snapshot.
+ */
 const COALESCE_MS: { readonly [J in JobName]: number } = {
-  [JobName.RecomputeCluster]: 25,
+  [JobName.RecomputeCluster]: 0,
   [JobName.AuditCluster]: 100,
 };
 
@@ -38,9 +43,9 @@ export class JobQueue implements OnModuleDestroy {
   async enqueue<J extends JobName>(name: J, payload: JobPayloads[J]): Promise<void> {
     await this.queue(JOB_QUEUE[name]).add(name, payload, {
       deduplication: { id: deduplicationId(name, payload), keepLastIfActive: true },
-      // A short wait lets a burst of changes arrive while the job is still waiting, so it
-      // collapses into one computation instead of one per change.
-      delay: COALESCE_MS[name],
+      // A wait (where there is one) lets a burst of changes arrive while the job is still
+      // waiting, so it collapses into one computation instead of one per change.
+      ...(COALESCE_MS[name] > 0 ? { delay: COALESCE_MS[name] } : {}),
       attempts: 5,
       backoff: { type: 'exponential', delay: 500 },
       ...RETENTION,
