@@ -14,6 +14,12 @@ export interface ClusterHead {
 
 /** Wait before listening again after the connection was lost. */
 const RECONNECT_DELAY_MS = 1_000;
+/**
+ * A head is read from the database again after this long even without a notice: should notices
+ * stop arriving without the connection failing (e.g. behind a pooler that drops LISTEN), answers
+ * are at most this stale.
+ */
+const MAX_AGE_MS = 5_000;
 
 /**
  * The head of every cluster (latest and computed revision), kept in memory from the database's
@@ -27,7 +33,7 @@ const RECONNECT_DELAY_MS = 1_000;
 @Injectable()
 export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ClusterHeads.name);
-  private readonly byName = new Map<string, ClusterHead>();
+  private readonly byName = new Map<string, { head: ClusterHead; at: number }>();
   /** Clusters deleted while listening: a read that raced with the deletion must not bring them back. */
   private readonly deletedIds = new Set<string>();
   private client?: Client;
@@ -51,7 +57,8 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
 
   /** The cluster's head, when it is known for sure without asking the database. */
   get(name: string): ClusterHead | undefined {
-    return this.listening ? this.byName.get(name) : undefined;
+    const entry = this.listening ? this.byName.get(name) : undefined;
+    return entry && Date.now() - entry.at <= MAX_AGE_MS ? entry.head : undefined;
   }
 
   /** Called with every head a notice brings (not with heads read from the database). */
@@ -61,7 +68,8 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
 
   /** A head just read from the database; a notice received meanwhile is newer and wins. */
   remember(head: ClusterHead): void {
-    if (this.listening && !this.byName.has(head.name) && !this.deletedIds.has(head.id)) this.byName.set(head.name, head);
+    if (!this.listening || this.deletedIds.has(head.id) || this.get(head.name)) return;
+    this.byName.set(head.name, { head, at: Date.now() });
   }
 
   private async listen(): Promise<void> {
@@ -106,7 +114,7 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
     }
     const { id, name, revision, computedRevision, computeState } = notice;
     const head = { id, name, revision, computedRevision, computeState };
-    this.byName.set(name, head);
+    this.byName.set(name, { head, at: Date.now() });
     for (const listener of this.listeners) listener(head);
   }
 }
