@@ -51,7 +51,8 @@ export const NOTES = `## Where we differ from the peer on purpose
   peer only ever matches ipBlocks against external addresses. Our extra rows are
   \`pod => cog-agents-1/-5\` connections allowed by the ipBlock rule.
 
-- **Ingress backend port is the service port** (exposure golden \`k8s_ingress_test_new\`).
+- **Ingress backend port is the service port** (exposure golden \`k8s_ingress_test_new\`, and the
+  diff golden \`diff_between_k8s_ingress_test_new_and_k8s_ingress_test\` for the same reason).
   semantics.md, Ingress, and the Ingress API: \`backend.service.port.number\` names a port of the
   Service. The Ingress routes \`demo.unicorn.me/unicorn\` to service \`unicorn\` port 8080, but that
   Service has only port 5000 (targetPort 8080): no controller sends anything there. The peer also
@@ -71,9 +72,11 @@ export const NOTES = `## Where we differ from the peer on purpose
   \`ingress-nginx/ingress-nginx-controller\` (ingress-nginx's chart and static manifests), and
   \`openshift.io/ingress-to-route\` (Routes, IngressClass \`openshift-default\`) → Deployment
   \`openshift-ingress/router-default\`. An Ingress's class resolves through IngressClass objects
-  (class named, else the default class); a class the input does not describe goes to the first
-  configured controller. Where the workload exists, its pods are the source and the rows are
-  ordinary pod-to-pod rows.
+  (class named, else the one default class); an Ingress whose class does not exist, or that names
+  none without a single default, is served by no controller (\`/ingress/routes\` calls it
+  unattached) and gets no rows. Only an input without any IngressClass object (every peer
+  scenario) is read as the first configured controller serving every Ingress. Where the
+  workload exists, its pods are the source and the rows are ordinary pod-to-pod rows.
 - Where it does not (every peer scenario), the source is the peer's stand-in
   \`{ingress-controller}\`: a pod without labels or address in a namespace of its own
   (\`ingress-controller-ns\`, labelled only with its name), whose egress is not isolated (the peer's
@@ -102,7 +105,9 @@ export const NOTES = `## Where we differ from the peer on purpose
 
 - Out of scope: inputs with AdminNetworkPolicy/BaselineAdminNetworkPolicy, UDN/CUDN/NAD/
   MultiNetworkPolicy/VirtualMachine kinds. Ingress / Route scenarios (\`{ingress-controller}\` rows)
-  are in scope since the exposure module (libs/engine/src/exposure) computes those rows.
+  are in scope since the exposure module (libs/engine/src/exposure) computes those rows; so are
+  their diff goldens, computed as the worker lists a cluster (with the Ingress/Route backends and
+  the default \`ingressControllers\` setting).
 - Other kinds the registry does not support (ConfigMap, ServiceAccount, RBAC) carry no
   connectivity: their documents are skipped and the scenario stays in scope.
 - External ranges are cut per direction, as the peer does: rows into pods use the atoms of all

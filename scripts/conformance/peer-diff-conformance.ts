@@ -8,29 +8,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  DomainError,
+  CLUSTER_DEFAULTS,
   computeClusterModel,
   connectionList,
   diffConnections,
-  parseManifestBody,
   policyModelOf,
   renderConnectionDiff,
-  validateManifests,
   workloadName,
   type ClusterObjectInput,
   type ConnectionRow,
-  type ManifestObject,
 } from '../../libs/engine/src';
 import { FAMILY_OF_KIND, loadScenario, normalize, repoRoot, SETTINGS } from './peer-conformance';
 
 const peerRoot = path.resolve(repoRoot, '../shared/peer/netpol-analyzer');
 const testsDir = path.join(peerRoot, 'tests');
 const goldenDir = path.join(peerRoot, 'expected/diff');
-
-/** Kinds that make a scenario an out-of-scope family (the same list as peer-conformance.ts). */
-const INGRESS_FAMILY = 'Ingress / Route ({ingress-controller} rows)';
-
-
 
 interface Loaded {
   objects: ClusterObjectInput[];
@@ -45,7 +37,6 @@ function load(scenarioDir: string): Loaded {
   for (const kind of [...loaded.unsupportedKinds, ...loaded.objects.map((o) => o.kind)]) if (FAMILY_OF_KIND[kind]) families.add(FAMILY_OF_KIND[kind]!);
   return { objects: loaded.objects, families, problems: loaded.problems };
 }
-
 
 export interface DiffOutcome {
   /** The golden's base name, `diff_between_<dir2>_and_<dir1>`. */
@@ -123,7 +114,6 @@ export function diffScenarioPairs(options: { filter?: string } = {}): DiffScenar
     const before = loadCached(split.before);
     const after = loadCached(split.after);
     const families = new Set([...before.families, ...after.families]);
-    if (golden.includes('{ingress-controller}')) families.add(INGRESS_FAMILY);
     return {
       name,
       ...split,
@@ -167,7 +157,10 @@ export function runDiffConformance(options: { filter?: string; onFailure?: (name
     if (!entry) {
       const cluster = computeClusterModel(objects, SETTINGS);
       const model = policyModelOf(cluster, SETTINGS);
-      computed.set(objects, (entry = { rows: connectionList(model), workloads: [...new Set(cluster.pods.map(workloadName))] }));
+      // As the worker lists a cluster created with SETTINGS: with the Ingress/Route backends ({ingress-controller} rows)
+      // and the default ingressControllers setting.
+      const rows = connectionList(model, { clusterModel: cluster, ingressControllers: CLUSTER_DEFAULTS.ingressControllers });
+      computed.set(objects, (entry = { rows, workloads: [...new Set(cluster.pods.map(workloadName))] }));
     }
     return entry;
   };

@@ -73,6 +73,7 @@ spec:
   rules: [{ backendRefs: [{ name: web, port: 80 }] }]
 `;
 
+/** Two younger claims of shop.example.com/api: the same Prefix, and the same prefix spelt /api/ as ImplementationSpecific. */
 const LATER = `
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -81,6 +82,23 @@ spec:
   rules:
     - host: shop.example.com
       http: { paths: [{ path: /api, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: shop-c, namespace: shop }
+spec:
+  rules:
+    - host: shop.example.com
+      http: { paths: [{ path: /api/, pathType: ImplementationSpecific, backend: { service: { name: web, port: { number: 80 } } } }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: ghost, namespace: shop }
+spec:
+  ingressClassName: haproxy
+  rules:
+    - host: ghost.example.com
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
 `;
 
 describe('north-south: Ingress and Gateway API routing', () => {
@@ -104,11 +122,17 @@ describe('north-south: Ingress and Gateway API routing', () => {
     await api.close();
   });
 
-  it('builds the routing table of the default class, reporting the conflict the oldest Ingress wins', async () => {
+  it('builds the routing table of the default class, reporting the conflicts the oldest Ingress wins', async () => {
     const res = await get('/ingress/routes').expect(200);
-    const [table] = res.body.classes;
+    const table = res.body.classes.find((t: { class: string }) => t.class === 'nginx');
     expect(table).toMatchObject({ class: 'nginx', isDefault: true });
-    expect(table.conflicts).toEqual([expect.objectContaining({ winner: 'shop/shop-a', loser: 'shop/shop-b', host: 'shop.example.com', path: '/api' })]);
+    expect(table.conflicts).toEqual([
+      expect.objectContaining({ winner: 'shop/shop-a', loser: 'shop/shop-b', host: 'shop.example.com', path: '/api', pathType: 'Prefix' }),
+      // A trailing slash and ImplementationSpecific (matched as Prefix) make no other claim.
+      expect.objectContaining({ winner: 'shop/shop-a', loser: 'shop/shop-c', host: 'shop.example.com', path: '/api/', pathType: 'ImplementationSpecific', winnerPath: '/api', winnerPathType: 'Prefix' }),
+    ]);
+    // An Ingress of a class that does not exist is unattached.
+    expect(res.body.classes.find((t: { class: string }) => t.class === 'haproxy')).toMatchObject({ exists: false, ingresses: [expect.objectContaining({ ingress: 'shop/ghost', attached: false })] });
   });
 
   it('matches a URL: the winner, its backend and endpoints, and why the others lost', async () => {
@@ -116,7 +140,7 @@ describe('north-south: Ingress and Gateway API routing', () => {
     expect(res.body).toMatchObject({ matched: true, ingress: 'shop/shop-a', tls: true, backend: { service: 'api', port: 'http' } });
     expect(res.body.endpoints).toEqual([expect.objectContaining({ ip: '10.244.1.6', port: 9090 })]);
     const lost = res.body.candidates.map((c: { ingress: string; path: string; lost: string }) => `${c.ingress} ${c.path}`);
-    expect(lost).toEqual(expect.arrayContaining(['shop/shop-a /', 'shop/shop-b /api']));
+    expect(lost).toEqual(expect.arrayContaining(['shop/shop-a /', 'shop/shop-b /api', 'shop/shop-c /api/']));
     const root = await get('/ingress/match', { url: 'http://shop.example.com/apix' }).expect(200);
     expect(root.body).toMatchObject({ matched: true, rule: { path: '/' }, backend: { service: 'web' } });
     const none = await get('/ingress/match', { url: 'http://other.example.com/' }).expect(200);
@@ -141,12 +165,28 @@ describe('north-south: Ingress and Gateway API routing', () => {
 
   it('reports what the outside world reaches, and the ingress-controller connections', async () => {
     const exposure = await get('/exposure').expect(200);
-    const viaIngress = exposure.body.rows.filter((r: { via: string }) => r.via === 'ingress').map((r: { workload: string }) => r.workload);
-    expect(viaIngress).toEqual(expect.arrayContaining(['shop/web-1[Pod]', 'shop/api-1[Pod]']));
+    type Row = { workload: string; via: string; detail: string; ports: string; sources: string[]; routes?: Array<Record<string, unknown>> };
+    const rows: Row[] = exposure.body.rows;
+    const viaIngress = rows.filter((r) => r.via === 'ingress');
+    expect(viaIngress.map((r) => r.workload).sort()).toEqual(['shop/api-1[Pod]', 'shop/web-1[Pod]']);
+    // Only routes that serve traffic: not the paths lost to shop-a, nor the Ingress no class serves.
+    const ingresses = viaIngress.flatMap((r) => r.routes ?? []).map((r) => `${r.name} ${r.path}`);
+    expect(ingresses.sort()).toEqual(['shop/shop-a /', 'shop/shop-a /api']);
+    expect(rows.some((r) => /shop-b|shop-c|ghost/.test(r.detail))).toBe(false);
+    // HTTPRoute shop/split through Gateway shop/gw (3:1 to api and web); other/stranger is not attached.
+    const viaGateway = rows.filter((r) => r.via === 'gateway');
+    expect(viaGateway.map((r) => [r.workload, r.ports, r.sources])).toEqual([
+      ['shop/api-1[Pod]', 'TCP 9090', ['any']],
+      ['shop/web-1[Pod]', 'TCP 8080', ['any']],
+    ]);
+    expect(viaGateway[0]!.routes).toEqual([{ kind: 'HTTPRoute', name: 'shop/split', gateway: 'shop/gw', listener: 'http', host: 'shop.example.com', path: '/api', pathType: 'PathPrefix', service: 'shop/api', port: 80 }]);
+    expect(rows.some((r) => r.detail.includes('other/stranger'))).toBe(false);
     const txt = await get('/exposure', { format: 'txt' }).expect(200);
     expect(txt.text).toMatch(/Exposure Analysis Result/);
     const connections = await get('/connections').expect(200);
     expect(connections.text).toContain('{ingress-controller} => shop/api-1[Pod] : TCP 9090');
+    const bad = await get('/exposure', { format: 'yaml' }).expect(422);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: 'format', reason: 'FieldValueNotSupported' })]);
   });
 
   it('answers "can this client reach https://host/path" through the ingress controller to each endpoint', async () => {
@@ -187,6 +227,32 @@ describe('north-south: Ingress and Gateway API routing', () => {
     expect(res.body.data.cluster.ingressMatch).toMatchObject({ matched: true, ingress: 'shop/shop-a' });
     expect(res.body.data.cluster.gatewayMatch).toMatchObject({ matched: true });
   });
+
+  it('offers routing tables and exposure over GraphQL, as REST answers them', async () => {
+    const query = `query($c: String!) { cluster(name: $c) {
+      ingressRoutes(consistent: true) nginx: ingressRoutes(class: "nginx") gatewayRoutes(consistent: true)
+      exposure(consistent: true) txt: exposure(format: "txt")
+    } }`;
+    const res = await api.http.post('/graphql').send({ query, variables: { c: cluster } }).expect(200);
+    expect(res.body.errors).toBeUndefined();
+    const { ingressRoutes, nginx, gatewayRoutes, exposure, txt } = res.body.data.cluster;
+    const [restIngress, restGateway, restExposure, restTxt] = await Promise.all([get('/ingress/routes'), get('/gateway/routes'), get('/exposure'), get('/exposure', { format: 'txt' })]);
+    expect(ingressRoutes).toEqual(restIngress.body);
+    expect(nginx.classes.map((t: { class: string }) => t.class)).toEqual(['nginx']);
+    expect(nginx.classes[0].conflicts.map((c: { loser: string }) => c.loser)).toEqual(['shop/shop-b', 'shop/shop-c']);
+    expect(gatewayRoutes).toEqual(restGateway.body);
+    expect(gatewayRoutes.routes.map((r: { namespace: string; name: string }) => `${r.namespace}/${r.name}`).sort()).toEqual(['other/stranger', 'shop/split']);
+    expect(exposure).toEqual({ ...restExposure.body, format: 'json' });
+    expect(exposure.rows.length).toBeGreaterThan(0);
+    expect(txt).toMatchObject({ format: 'txt', revision: restExposure.body.revision });
+    expect(txt.text).toBe(restTxt.text);
+    expect(txt.text).toMatch(/Exposure Analysis Result/);
+
+    const bad = await api.http.post('/graphql').send({ query: `query($c: String!) { cluster(name: $c) { exposure(format: "yaml") } }`, variables: { c: cluster } }).expect(200);
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ errors: [expect.objectContaining({ path: 'format', reason: 'FieldValueNotSupported' })] });
+    const unknownClass = await api.http.post('/graphql').send({ query: `query($c: String!) { cluster(name: $c) { ingressRoutes(class: "nope") } }`, variables: { c: cluster } }).expect(200);
+    expect(unknownClass.body.errors?.[0]?.extensions).toMatchObject({ errors: [expect.objectContaining({ path: 'class', reason: 'NotFound' })] });
+  });
 });
 
 /**
@@ -206,6 +272,7 @@ kind: Service
 metadata: { name: gw-proxy, namespace: shop }
 spec:
   type: LoadBalancer
+  allocateLoadBalancerNodePorts: false
   selector: { app: gw-proxy }
   ports: [{ name: http, port: 80, targetPort: 10080 }]
   loadBalancerSourceRanges: [203.0.113.0/24]
@@ -279,6 +346,16 @@ describe('north-south: "can this client reach the URL" through a Gateway', () =>
     expect(outside.body.steps[0]).toMatchObject({ step: 'entry', allowed: 'none' });
     const inside = await get('/reachability', { from: '203.0.113.200', to: URL, via: 'gateway' }).expect(200);
     expect(inside.body.allowed).toBe('all');
+  });
+
+  it("lists the Gateway's backends as exposed to the clients its proxy Service admits", async () => {
+    const res = await get('/exposure').expect(200);
+    const viaGateway = res.body.rows.filter((r: { via: string }) => r.via === 'gateway');
+    expect(viaGateway.map((r: { workload: string; sources: string[] }) => [r.workload, r.sources])).toEqual([
+      ['shop/api-1[Pod]', ['203.0.113.0/24']],
+      ['shop/web-1[Pod]', ['203.0.113.0/24']],
+    ]);
+    expect(viaGateway[0].detail).toMatch(/from shop\/gw-proxy\[Pod\], controller example.com\/gateway/);
   });
 
   it('gives some when a policy blocks the proxy from one backend, none when from both; the same over GraphQL', async () => {

@@ -32,6 +32,10 @@ describe.runIf(peerCorpusPresent())('peer diff goldens through POST /whatif', ()
     const report = new Map(runDiffConformance().filter((o) => !o.family).map((o) => [o.name, { pass: o.pass, formats: o.formats }]));
     const pairs = diffScenarioPairs().filter((p) => !p.family);
     expect(pairs.map((p) => p.name)).toEqual([...report.keys()]);
+    // Ingress / Route pairs ({ingress-controller} rows) go through the what-if too.
+    const ingressPairs = pairs.filter((p) => p.golden.includes('{ingress-controller}')).map((p) => p.name);
+    expect(ingressPairs.length).toBeGreaterThanOrEqual(5);
+    expect(ingressPairs.filter((name) => report.get(name)?.pass).length).toBeGreaterThanOrEqual(4);
     const results = new Map<string, { pass: boolean | undefined; formats: Record<string, boolean> }>();
     const failures: string[] = [];
     for (const pair of pairs) {

@@ -42,8 +42,9 @@ export class NorthSouthController {
 
   @Get('exposure')
   @ApiOperation({
-    summary: 'What the outside world can reach: every exposed workload, by which path (Ingress, NodePort, LoadBalancer, externalIP, open ipBlock), ports and source ranges',
-    description: 'format=txt renders the peer analyzer\'s exposure format.',
+    summary: 'What the outside world can reach: every exposed workload, by which path (Ingress, Gateway/HTTPRoute, NodePort, LoadBalancer, externalIP, open ipBlock), ports and source ranges',
+    description:
+      'Ingress and HTTPRoute rows count only routes that serve traffic, with the clients the proxy\'s own Service admits; under externalTrafficPolicy Cluster policies are judged on node addresses (SNAT). format=txt renders the peer analyzer\'s exposure format.',
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'txt'] })
   @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })

@@ -57,7 +57,7 @@ export class NorthSouthService {
     }
     const snapshot = await this.snapshots.load(cluster, { consistent: query.consistent });
     const report = PolicySnapshots.derive(snapshot, 'exposure', (): ExposureReport =>
-      exposureReport({ model: snapshot.model, clusterModel: snapshot.clusterModel, settings: snapshot.settings }),
+      exposureReport({ model: snapshot.model, clusterModel: snapshot.clusterModel, settings: snapshot.settings, northSouth: snapshot.northSouth }),
     );
     return { ...revisionOf(snapshot), format, rows: report.rows, text: format === 'txt' ? renderExposure(report, 'txt') : undefined };
   }

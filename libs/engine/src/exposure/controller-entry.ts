@@ -46,6 +46,19 @@ interface Candidate {
 }
 
 const keyOf = (o: { namespace: string; name: string }) => `${o.namespace}/${o.name}`;
+
+/**
+ * The Services in front of a set of pods (a controller's or a Gateway's proxy pods): those with
+ * one of the pods among their endpoints, ExternalName ones aside. Which of them reach outside, and
+ * on which port, is the caller's question (the URL's port here; every port in the exposure report).
+ */
+export function servicesInFront(services: readonly ServiceModel[], endpoints: readonly ServiceEndpointsModel[], pods: ReadonlyArray<{ namespace: string; name: string }>): ServiceModel[] {
+  if (pods.length === 0) return [];
+  const keys = new Set(pods.map(keyOf));
+  const endpointsOf = new Map(endpoints.map((e) => [`${e.namespace}/${e.service}`, e.endpoints]));
+  return services.filter((service) => service.type !== 'ExternalName' && (endpointsOf.get(keyOf(service)) ?? []).some((e) => e.pod !== undefined && keys.has(e.pod)));
+}
+
 const ORDER: Record<Candidate['via'], number> = { loadBalancer: 0, externalIP: 1, nodePort: 2 };
 
 /**
@@ -57,12 +70,9 @@ const ORDER: Record<Candidate['via'], number> = { loadBalancer: 0, externalIP: 1
 export function controllerEntry(input: ControllerEntryInput, source: ControllerSource): { entry?: ControllerEntry; notes: string[] } {
   const notes: string[] = [];
   if (source.pods.length === 0) return { notes };
-  const pods = new Set(source.pods.map(keyOf));
-  const endpointsOf = new Map(input.endpoints.map((e) => [`${e.namespace}/${e.service}`, e.endpoints]));
   const node = input.nodes.find((n) => n.addresses[0] !== undefined);
   const candidates: Candidate[] = [];
-  for (const service of input.services) {
-    if (service.type === 'ExternalName' || !(endpointsOf.get(keyOf(service)) ?? []).some((e) => e.pod !== undefined && pods.has(e.pod))) continue;
+  for (const service of servicesInFront(input.services, input.endpoints, source.pods)) {
     const tcp = service.ports.filter((p) => p.protocol === 'TCP');
     if (tcp.some((p) => p.port === input.port)) {
       if (service.type === 'LoadBalancer') {

@@ -1,4 +1,4 @@
-import { formatIpAddress, parseCidr, type CidrBlock, type IpFamily } from '../addresses/cidr-blocks';
+import { formatIpAddress, parseCidr, parseIpAddress, type CidrBlock, type IpAddress, type IpFamily } from '../addresses/cidr-blocks';
 import { connectionList, type ConnectionRow } from '../connectivity/connection-list';
 import {
   allConnections,
@@ -15,19 +15,35 @@ import type { CompiledPeer, CompiledPolicy, CompiledRule, Direction } from '../p
 import type { PodClass } from '../policy/pod-classes';
 import { PolicyModel } from '../policy/policy-model';
 import { resolveTargetPort } from '../services/endpoint-slices';
-import type { ServiceModel } from '../services/service-model';
+import type { NodeModel, ServiceModel } from '../services/service-model';
+import type { GatewayRoutes, GatewayView } from '../gateway/gateway-routes';
+import type { IngressRoutingTable } from '../ingress/ingress-routes';
 import type { ClusterModel } from '../workloads/cluster-model';
 import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
-import { ingressTraffic, type IngressControllerSetting } from './ingress-controller';
+import { servicesInFront } from './controller-entry';
+import { gatewaySource } from './gateway-data-plane';
+import type { IngressBackendModel } from './ingress-backends';
+import { DEFAULT_INGRESS_CONTROLLERS, ingressTraffic, sourceAllowance, type AllowanceMemo, type ControllerSource, type IngressControllerSetting } from './ingress-controller';
 
 /**
  * Exposure: which workloads can be reached from outside the cluster, by which path, on which
  * ports and from which source addresses (pure; see semantics.md for each path).
  *
  * - `ingress`: an Ingress/Route backend, through the ingress controller (its pod's egress and
- *   the backend's ingress policies both apply; see ingress-controller.ts).
+ *   the backend's ingress policies both apply; see ingress-controller.ts). With the routing
+ *   tables (`northSouth`), only Ingress backends that receive traffic count: not those of an
+ *   Ingress no class serves, nor of a path lost to an older Ingress's claim.
+ * - `gateway`: an HTTPRoute backend, through the Gateway's proxy (gateway-data-plane.ts): routes
+ *   attached to a programmed listener, backendRefs that resolved, weight above 0.
+ * - For both, the sources are the clients that reach the proxy's pods through the Services in
+ *   front of them (controller-entry.ts), judged as the Service paths below; `any` when no Service
+ *   takes outside traffic to them (or the proxy is the `{ingress-controller}` stand-in).
  * - `nodePort` / `loadBalancer` / `externalIP`: a Service exposed outside; the backend pods'
  *   ingress policies judge the client address (LoadBalancer: only `loadBalancerSourceRanges`).
+ *   With `externalTrafficPolicy: Cluster` kube-proxy SNATs the client to a node address (as
+ *   service-reachability.ts has it), so the policies judge the nodes' addresses instead: the
+ *   ports some node's address is admitted on are open to every client (LoadBalancer: to its
+ *   source ranges). Without known nodes the client is judged, as there.
  * - `ipBlock`: the backend's ingress policies admit addresses outside the pod and service
  *   CIDRs directly (a pod not isolated for ingress admits any address).
  *
@@ -36,7 +52,25 @@ import { ingressTraffic, type IngressControllerSetting } from './ingress-control
  * and to pods that policies name but the cluster does not hold (representative peers), and the
  * workloads not protected by policies. `renderExposure(report, 'txt')` prints it in its format.
  */
-export type ExposureVia = 'ingress' | 'nodePort' | 'loadBalancer' | 'externalIP' | 'ipBlock';
+export type ExposureVia = 'ingress' | 'gateway' | 'nodePort' | 'loadBalancer' | 'externalIP' | 'ipBlock';
+
+/** One way in through a proxy: the Ingress/Route path or the Gateway listener and HTTPRoute match, and its backend. */
+export interface ExposureRoute {
+  kind: 'Ingress' | 'Route' | 'HTTPRoute';
+  /** `ns/name` of the Ingress, Route or HTTPRoute. */
+  name: string;
+  /** `ns/name` of the Gateway, and its listener. */
+  gateway?: string;
+  listener?: string;
+  /** The host ('' or `*`: every host; HTTPRoute: the hostnames served on the listener, comma-separated). */
+  host?: string;
+  path?: string;
+  pathType?: string;
+  defaultBackend?: boolean;
+  /** `ns/name` of the backend Service, and the port as referenced. */
+  service: string;
+  port?: number | string;
+}
 
 export interface ExposureRow {
   workload: string;
@@ -46,12 +80,25 @@ export interface ExposureRow {
   ports: string;
   /** CIDRs, or `any` (every address outside the cluster). */
   sources: string[];
+  /** `ingress` and `gateway` rows: the routes that lead to the workload. */
+  routes?: ExposureRoute[];
 }
 
 export interface ExposureSettings {
   podCidr: string;
   serviceCidr: string;
   ingressControllers?: readonly IngressControllerSetting[];
+}
+
+export interface ExposureInput {
+  model: PolicyModel;
+  clusterModel: ClusterModel;
+  settings: ExposureSettings;
+  /**
+   * Ingress tables per class and the Gateway API view, as the worker computes them. With them,
+   * Ingress rows keep only the backends that receive traffic, and Gateway rows are listed.
+   */
+  northSouth?: { ingress: readonly IngressRoutingTable[]; gateway: GatewayRoutes };
 }
 
 /** One line of the peer's exposure analysis: `workload <= peer : conns` (ingress) or `=>` (egress). */
@@ -432,64 +479,265 @@ function dedupeNames(names: { protocol: Protocol; name: string }[]): { protocol:
 
 // ---- the report ----------------------------------------------------------------------------------
 
-export function exposureReport(input: { model: PolicyModel; clusterModel: ClusterModel; settings: ExposureSettings }): ExposureReport {
+/** The ways outside traffic enters a Service, with who NetworkPolicy sees as the source on each. */
+interface ServicePath {
+  via: 'nodePort' | 'loadBalancer' | 'externalIP';
+  detail: string;
+  nodePorts: boolean;
+  /** loadBalancerSourceRanges: the clients the load balancer lets through. */
+  allow?: CidrBlock[];
+  /** externalTrafficPolicy Cluster with known nodes: policies see these node addresses, not the client. */
+  snat?: IpAddress[];
+}
+
+/**
+ * Who policy sees on external traffic (service-reachability.ts, "who policy sees as the source"):
+ * with externalTrafficPolicy Cluster kube-proxy SNATs the client to a node's address; with Local,
+ * or when no node is known, the client's own address.
+ */
+function snatAddresses(service: ServiceModel, nodes: readonly NodeModel[]): IpAddress[] | undefined {
+  if (service.externalTrafficPolicy === 'Local') return undefined;
+  const addresses = nodes.map((n) => (n.addresses[0] ? parseIpAddress(n.addresses[0]) : undefined)).filter((a): a is IpAddress => a !== undefined);
+  return addresses.length > 0 ? addresses : undefined;
+}
+
+function servicePathsOf(service: ServiceModel, nodes: readonly NodeModel[]): ServicePath[] {
+  const paths: ServicePath[] = [];
+  const name = `service ${service.namespace}/${service.name}`;
+  const snat = snatAddresses(service, nodes);
+  const seen = snat ? ` (externalTrafficPolicy Cluster: policies see node addresses ${nodes.map((n) => n.addresses[0]).filter(Boolean).join(', ')})` : '';
+  // A LoadBalancer may have no node ports (allocateLoadBalancerNodePorts: false).
+  if ((service.type === 'NodePort' || service.type === 'LoadBalancer') && service.ports.some((p) => p.nodePort !== undefined)) {
+    paths.push({ via: 'nodePort', detail: `${name} node ports ${servicePortsText(service, true)}${seen}`, nodePorts: true, ...(snat ? { snat } : {}) });
+  }
+  if (service.type === 'LoadBalancer') {
+    const allow = service.loadBalancerSourceRanges.map(parseCidr).filter((c): c is CidrBlock => c !== undefined);
+    const where = service.loadBalancerIPs.length ? ` at ${service.loadBalancerIPs.join(', ')}` : '';
+    paths.push({ via: 'loadBalancer', detail: `${name}${where} ports ${servicePortsText(service, false)}${seen}`, nodePorts: false, allow, ...(snat ? { snat } : {}) });
+  }
+  if (service.externalIPs.length > 0 && service.type !== 'ExternalName') {
+    paths.push({ via: 'externalIP', detail: `${name} at ${service.externalIPs.join(', ')} ports ${servicePortsText(service, false)}${seen}`, nodePorts: false, ...(snat ? { snat } : {}) });
+  }
+  return paths;
+}
+
+/** Sources as one list: `any` when one of them is, else their CIDRs merged. */
+function unionSources(lists: readonly (readonly string[])[]): string[] {
+  if (lists.some((l) => l.includes('any'))) return ['any'];
+  const byFamily = new Map<IpFamily, Interval[]>();
+  for (const cidr of lists.flat().map(parseCidr)) {
+    if (cidr) byFamily.set(cidr.family, [...(byFamily.get(cidr.family) ?? []), cidrInterval(cidr)]);
+  }
+  return ([4, 6] as const).flatMap((family) => mergeIntervals(byFamily.get(family) ?? []).flatMap((iv) => intervalToCidrs(family, iv)));
+}
+
+const routeText = (r: ExposureRoute): string => {
+  const service = `service ${r.service}${r.port !== undefined ? `:${r.port}` : ''}`;
+  if (r.kind === 'HTTPRoute') return `HTTPRoute ${r.name} on Gateway ${r.gateway} listener ${r.listener} host ${r.host} path ${r.path} (${r.pathType}) → ${service}`;
+  const where = `${r.defaultBackend ? ' defaultBackend' : ''}${r.host ? ` host ${r.host}` : ''}${r.path ? ` path ${r.path}` : ''}`;
+  return `${r.kind} ${r.name}${where} → ${service}`;
+};
+
+function routeOfBackend(b: IngressBackendModel): ExposureRoute {
+  return {
+    kind: b.source,
+    name: `${b.namespace}/${b.name}`,
+    ...(b.host ? { host: b.host } : {}),
+    ...(b.path ? { path: b.path } : {}),
+    ...(b.pathType ? { pathType: b.pathType } : {}),
+    ...(b.defaultBackend ? { defaultBackend: true } : {}),
+    service: `${b.namespace}/${b.service}`,
+    ...(b.port !== undefined ? { port: b.port } : {}),
+  };
+}
+
+/**
+ * Which Ingress backends receive traffic, by the routing tables: those of a class that exists,
+ * on a path that lost no conflict (ingress-routes.ts), or the class's winning defaultBackend.
+ * Routes are not in the tables and always count.
+ */
+export function servedIngressBackends(tables: readonly IngressRoutingTable[]): (backend: IngressBackendModel) => boolean {
+  const key = (ingress: string, host: string, path: string, pathType: string, service: string) => [ingress, host.toLowerCase(), path, pathType, service].join('\u0000');
+  const served = new Set<string>();
+  for (const table of tables) {
+    if (!table.exists) continue;
+    for (const host of table.hosts) {
+      for (const p of host.paths) if (p.lostTo === undefined && p.backend.service) served.add(key(p.ingress, host.host, p.path, p.pathType, p.backend.service.name));
+    }
+    const d = table.defaultBackend;
+    if (d?.service) served.add(key(d.ingress, '', '', 'defaultBackend', d.service.name));
+  }
+  return (b) => {
+    if (b.source !== 'Ingress') return true;
+    const ingress = `${b.namespace}/${b.name}`;
+    if (b.defaultBackend) return served.has(key(ingress, '', '', 'defaultBackend', b.service));
+    // The tables read an empty ImplementationSpecific path as `/`.
+    const path = b.path ?? (b.pathType === 'ImplementationSpecific' ? '/' : '');
+    return served.has(key(ingress, b.host ?? '', path, b.pathType ?? '', b.service));
+  };
+}
+
+export function exposureReport(input: ExposureInput): ExposureReport {
   const { model, clusterModel: cluster, settings } = input;
   const controllers = settings.ingressControllers ? { ingressControllers: settings.ingressControllers } : {};
   const clusterCidrs = [settings.podCidr, settings.serviceCidr].map(parseCidr).filter((c): c is CidrBlock => c !== undefined);
+  const nodes = cluster.nodes ?? [];
   const accessMemo = new Map<number, ExternalAccess>();
   const accessOf = (cls: PodClass): ExternalAccess => {
     let a = accessMemo.get(cls.index);
     if (!a) accessMemo.set(cls.index, (a = externalAccess(model, cls, clusterCidrs)));
     return a;
   };
+  const fromNodesMemo = new Map<string, ConnectionSet>();
+  const fromNodes = (cls: PodClass, addresses: readonly IpAddress[]): ConnectionSet => {
+    const key = `${cls.index}\u0000${addresses.map((a) => a.value).join(',')}`;
+    let c = fromNodesMemo.get(key);
+    if (!c) fromNodesMemo.set(key, (c = addresses.reduce((acc, ip) => unionConnections(acc, model.classConnections({ ip }, { cls })), emptyConnections())));
+    return c;
+  };
+  /** What a Service path lets in to one of its pods, and from which clients. */
+  const pathAccess = (service: ServiceModel, path: ServicePath, pod: ModelPod): { sources: string[]; connections: ConnectionSet } => {
+    const requested = serviceRequested(service, pod, path.nodePorts);
+    if (!path.snat) return sourcesFor(accessOf(model.classOfPod(pod)), requested, path.allow);
+    // The client can enter through any node (node port) or the load balancer picks one: what
+    // some node's address is admitted on is open to every client the entry takes.
+    const connections = intersectConnections(requested, fromNodes(model.classOfPod(pod), path.snat));
+    if (isEmptyConnections(connections)) return { sources: [], connections };
+    return { sources: path.allow?.length ? unionSources([path.allow.map((c) => `${formatIpAddress(c.family, c.network)}/${c.prefix}`)]) : ['any'], connections };
+  };
+  const endpoints = new Map((cluster.endpoints ?? []).map((e) => [`${e.namespace}/${e.service}`, e]));
+  /** The ready endpoint pods of a Service. */
+  const podsOf = (service: ServiceModel): ModelPod[] =>
+    (endpoints.get(`${service.namespace}/${service.name}`)?.endpoints ?? []).flatMap((e) => {
+      if (!e.pod || !e.ready) return [];
+      const slash = e.pod.indexOf('/');
+      const pod = model.findPod(e.pod.slice(0, slash), e.pod.slice(slash + 1));
+      return pod ? [pod] : [];
+    });
 
   const rows: ExposureRow[] = [];
-  const push = (workload: string, via: ExposureVia, detail: string, connections: ConnectionSet, sources: string[]): void => {
+  const rowConnections = new Map<ExposureRow, ConnectionSet>();
+  const push = (workload: string, via: ExposureVia, detail: string, connections: ConnectionSet, sources: string[], routes?: ExposureRoute[]): void => {
     if (isEmptyConnections(connections) || sources.length === 0) return;
     const existing = rows.find((r) => r.workload === workload && r.via === via && r.detail === detail);
     if (existing) {
-      existing.sources = [...new Set([...existing.sources, ...sources])];
+      const merged = unionConnections(rowConnections.get(existing)!, connections);
+      rowConnections.set(existing, merged);
+      existing.ports = formatConnections(merged);
+      existing.sources = unionSources([existing.sources, sources]);
       return;
     }
-    rows.push({ workload, via, detail, ports: formatConnections(connections), sources });
+    const row: ExposureRow = { workload, via, detail, ports: formatConnections(connections), sources, ...(routes ? { routes } : {}) };
+    rows.push(row);
+    rowConnections.set(row, connections);
+  };
+
+  // Who reaches a proxy's pods from outside: through the Services in front of them.
+  const entryMemo = new Map<ControllerSource, string[]>();
+  const entrySources = (source: ControllerSource): string[] => {
+    let sources = entryMemo.get(source);
+    if (sources) return sources;
+    const lists: string[][] = [];
+    let entries = 0;
+    const proxies = new Set(source.pods.map((p) => `${p.namespace}/${p.name}`));
+    for (const service of servicesInFront(cluster.services ?? [], cluster.endpoints ?? [], source.pods)) {
+      for (const path of servicePathsOf(service, nodes)) {
+        entries++;
+        for (const pod of podsOf(service)) if (proxies.has(`${pod.namespace}/${pod.name}`)) lists.push(pathAccess(service, path, pod).sources);
+      }
+    }
+    // No Service takes outside traffic to the proxy (or it is the stand-in): the client is not checked.
+    sources = entries === 0 ? ['any'] : unionSources(lists);
+    entryMemo.set(source, sources);
+    return sources;
+  };
+
+  // Through a proxy (ingress controller or Gateway): per backend workload, source and proxy, the routes leading there.
+  const proxied = new Map<string, { workload: string; via: 'ingress' | 'gateway'; source: ControllerSource; connections: ConnectionSet; routes: ExposureRoute[] }>();
+  const addProxied = (via: 'ingress' | 'gateway', source: ControllerSource, pod: ModelPod, allowed: ConnectionSet, routes: ExposureRoute[]): void => {
+    if (isEmptyConnections(allowed)) return;
+    const workload = workloadNameOf(pod);
+    const texts = [...new Set(routes.map(routeText))];
+    const key = [workload, via, source.name, source.controller, texts.join('; ')].join('\u0000');
+    const entry = proxied.get(key);
+    if (entry) entry.connections = unionConnections(entry.connections, allowed);
+    else proxied.set(key, { workload, via, source, connections: allowed, routes });
   };
 
   // Ingress / Route, through the controller.
-  const perWorkload = new Map<string, { connections: ConnectionSet; detail: string }>();
-  for (const t of ingressTraffic(model, cluster, controllers)) {
-    if (isEmptyConnections(t.allowed)) continue;
-    const objects = [...new Set(t.backends.map((b) => `${b.source} ${b.namespace}/${b.name}${b.host ? ` host ${b.host}` : ''}${b.path ? ` path ${b.path}` : ''} → service ${b.service}${b.port !== undefined ? `:${b.port}` : ''}`))];
-    const key = `${workloadNameOf(t.pod)}\u0000${t.source}\u0000${objects.join('; ')}`;
-    const prev = perWorkload.get(key);
-    perWorkload.set(key, { connections: unionConnections(prev?.connections ?? emptyConnections(), t.allowed), detail: `${objects.join('; ')} (from ${t.source}, controller ${t.controller})` });
+  const serves = input.northSouth ? servedIngressBackends(input.northSouth.ingress) : undefined;
+  const sourceOfTraffic = new Map<string, ControllerSource>();
+  for (const t of ingressTraffic(model, cluster, controllers, serves)) {
+    const id = `${t.source}\u0000${t.controller}`;
+    let source = sourceOfTraffic.get(id);
+    if (!source) sourceOfTraffic.set(id, (source = { name: t.source, controller: t.controller, pods: t.sourcePods }));
+    const seen = new Set<string>();
+    const routes = t.backends.map(routeOfBackend).filter((r) => (seen.has(routeText(r)) ? false : (seen.add(routeText(r)), true)));
+    addProxied('ingress', source, t.pod, t.allowed, routes);
   }
-  for (const [key, { connections, detail }] of perWorkload) push(key.split('\u0000')[0]!, 'ingress', detail, connections, ['any']);
+
+  // HTTPRoutes, through the Gateway's proxy.
+  if (input.northSouth) {
+    const gateways = new Map(input.northSouth.gateway.gateways.map((g) => [g.key, g]));
+    const sourceOfGateway = new Map<GatewayView, ControllerSource>();
+    const memo: AllowanceMemo = new Map();
+    const perPod = new Map<string, { source: ControllerSource; pod: ModelPod; requested: ConnectionSet; routes: ExposureRoute[] }>();
+    for (const route of input.northSouth.gateway.routes) {
+      for (const parent of route.parents) {
+        const gateway = parent.gateway ? gateways.get(parent.gateway) : undefined;
+        if (!gateway || parent.listeners.length === 0) continue;
+        let source = sourceOfGateway.get(gateway);
+        if (!source) sourceOfGateway.set(gateway, (source = gatewaySource(model, gateway, settings.ingressControllers ?? DEFAULT_INGRESS_CONTROLLERS)));
+        for (const listener of parent.listeners) {
+          for (const rule of route.rules) {
+            // RegularExpression matches are never matched here (gateway-routes.ts).
+            const matches = rule.matches.filter((m) => !m.unsupported);
+            for (const backend of rule.backends) {
+              if (backend.problem || backend.share === 0) continue;
+              const service = `${backend.namespace}/${backend.name}`;
+              const routes: ExposureRoute[] = matches.map((m) => ({
+                kind: 'HTTPRoute',
+                name: route.key,
+                gateway: gateway.key,
+                listener: listener.name,
+                host: listener.hostnames.join(','),
+                path: m.path.value,
+                pathType: m.path.type,
+                service,
+                ...(backend.port !== undefined ? { port: backend.port } : {}),
+              }));
+              if (routes.length === 0) continue;
+              for (const e of backend.endpoints) {
+                if (!e.ready || !e.pod) continue;
+                const slash = e.pod.indexOf('/');
+                const pod = model.findPod(e.pod.slice(0, slash), e.pod.slice(slash + 1));
+                if (!pod) continue;
+                const key = `${source.name}\u0000${gateway.key}\u0000${e.pod}`;
+                const entry = perPod.get(key) ?? { source, pod, requested: emptyConnections(), routes: [] };
+                entry.requested = unionConnections(entry.requested, connectionsOf('TCP', e.port, e.port));
+                for (const r of routes) if (!entry.routes.some((x) => routeText(x) === routeText(r))) entry.routes.push(r);
+                perPod.set(key, entry);
+              }
+            }
+          }
+        }
+      }
+    }
+    for (const { source, pod, requested, routes } of perPod.values()) addProxied('gateway', source, pod, sourceAllowance(model, source, pod, requested, memo), routes);
+  }
+
+  for (const { workload, via, source, connections, routes } of proxied.values()) {
+    const detail = `${[...new Set(routes.map(routeText))].join('; ')} (from ${source.name}, controller ${source.controller || '(none)'})`;
+    push(workload, via, detail, connections, entrySources(source), routes);
+  }
 
   // Services exposed outside: NodePort, LoadBalancer, externalIPs.
-  const endpoints = new Map((cluster.endpoints ?? []).map((e) => [`${e.namespace}/${e.service}`, e]));
   for (const service of cluster.services ?? []) {
-    const paths: { via: ExposureVia; detail: string; nodePorts: boolean; allow?: CidrBlock[] }[] = [];
-    if (service.type === 'NodePort' || service.type === 'LoadBalancer') {
-      paths.push({ via: 'nodePort', detail: `service ${service.namespace}/${service.name} node ports ${servicePortsText(service, true)}`, nodePorts: true });
-    }
-    if (service.type === 'LoadBalancer') {
-      const allow = service.loadBalancerSourceRanges.map(parseCidr).filter((c): c is CidrBlock => c !== undefined);
-      const where = service.loadBalancerIPs.length ? ` at ${service.loadBalancerIPs.join(', ')}` : '';
-      paths.push({ via: 'loadBalancer', detail: `service ${service.namespace}/${service.name}${where} ports ${servicePortsText(service, false)}`, nodePorts: false, allow });
-    }
-    if (service.externalIPs.length > 0 && service.type !== 'ExternalName') {
-      paths.push({ via: 'externalIP', detail: `service ${service.namespace}/${service.name} at ${service.externalIPs.join(', ')} ports ${servicePortsText(service, false)}`, nodePorts: false });
-    }
+    const paths = servicePathsOf(service, nodes);
     if (paths.length === 0) continue;
-    for (const endpoint of endpoints.get(`${service.namespace}/${service.name}`)?.endpoints ?? []) {
-      if (!endpoint.pod || !endpoint.ready) continue;
-      const slash = endpoint.pod.indexOf('/');
-      const pod = model.findPod(endpoint.pod.slice(0, slash), endpoint.pod.slice(slash + 1));
-      if (!pod) continue;
-      const access = accessOf(model.classOfPod(pod));
+    for (const pod of podsOf(service)) {
       for (const path of paths) {
-        const requested = serviceRequested(service, pod, path.nodePorts);
-        const { sources, connections } = sourcesFor(access, requested, path.allow);
+        const { sources, connections } = pathAccess(service, path, pod);
         push(workloadNameOf(pod), path.via, path.detail, connections, sources);
       }
     }
@@ -513,7 +761,7 @@ export function exposureReport(input: { model: PolicyModel; clusterModel: Cluste
     }
   }
 
-  const order: Record<ExposureVia, number> = { ingress: 0, loadBalancer: 1, nodePort: 2, externalIP: 3, ipBlock: 4 };
+  const order: Record<ExposureVia, number> = { ingress: 0, gateway: 1, loadBalancer: 2, nodePort: 3, externalIP: 4, ipBlock: 5 };
   rows.sort((a, b) => (a.workload !== b.workload ? (a.workload < b.workload ? -1 : 1) : order[a.via] - order[b.via] || (a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0)));
 
   const connections = connectionList(model, { clusterModel: cluster, ...(settings.ingressControllers ? { ingressControllers: settings.ingressControllers } : {}) });

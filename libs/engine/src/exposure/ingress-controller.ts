@@ -103,13 +103,22 @@ export function sourceOfPods(controller: string, pods: ModelPod[]): ControllerSo
   return pods.length > 0 ? { name: workloadNameOf(pods[0]!), controller, pods } : placeholderSource(controller);
 }
 
-/** The controller serving an Ingress/Route backend (semantics.md, Ingress: class, else the default class). */
-export function controllerOfBackend(backend: IngressBackendModel, classes: readonly IngressClassModel[], settings: readonly IngressControllerSetting[]): string {
+/**
+ * The controller serving an Ingress/Route backend (semantics.md, Ingress: the class named, else
+ * the one default class), or undefined when no controller serves it: its class does not exist,
+ * or it names none and there is not exactly one default (as ingress-routes.ts says, unattached).
+ * An input without any IngressClass object (imported manifests often leave them out, and so does
+ * the peer corpus) is read as the first configured controller serving every Ingress.
+ */
+export function controllerOfBackend(backend: IngressBackendModel, classes: readonly IngressClassModel[], settings: readonly IngressControllerSetting[]): string | undefined {
   if (backend.source === 'Route') return ROUTE_CONTROLLER;
-  const named = backend.ingressClassName !== undefined ? classes.find((c) => c.name === backend.ingressClassName) : classes.find((c) => c.isDefault);
-  if (named && named.controller) return named.controller;
-  // Class not described in the input (or no default class): taken to be the first configured controller's.
-  return settings[0]?.controller ?? DEFAULT_INGRESS_CONTROLLERS[0]!.controller;
+  const fallback = settings[0]?.controller ?? DEFAULT_INGRESS_CONTROLLERS[0]!.controller;
+  if (classes.length === 0) return fallback;
+  const defaults = classes.filter((c) => c.isDefault);
+  const cls = backend.ingressClassName !== undefined ? classes.find((c) => c.name === backend.ingressClassName) : defaults.length === 1 ? defaults[0] : undefined;
+  if (!cls) return undefined;
+  // A class without spec.controller (the API requires one): read as the first configured controller's.
+  return cls.controller || fallback;
 }
 
 /** The service ports a backend reference selects (first match, as the controllers pick one port). */
@@ -207,12 +216,50 @@ export function controllerVerdict(model: PolicyModel, source: ControllerSource, 
   return { allowed: false, policyAllowed, reason: `denied by policy${which}: ${side}`, explanation, warnings };
 }
 
+/** Per source, per destination pod class: what policies let the source send. */
+export type AllowanceMemo = Map<ControllerSource, Map<number, ConnectionSet>>;
+
+/**
+ * What a controller source may send to a pod, at class level: its pods' egress and the pod's
+ * ingress (a controller pod reaching itself is always allowed), or for the stand-in the pod's
+ * ingress rules alone. `memo` keeps answers per source and class across calls.
+ */
+export function sourceAllowance(model: PolicyModel, source: ControllerSource, pod: ModelPod, requested: ConnectionSet, memo: AllowanceMemo = new Map()): ConnectionSet {
+  // A pod can always reach itself: a controller pod that is the backend too gets all it asks for.
+  if (source.pods.some((sp) => sp.namespace === pod.namespace && sp.name === pod.name)) return requested;
+  const cls = model.classOfPod(pod);
+  let perClass = memo.get(source);
+  if (!perClass) memo.set(source, (perClass = new Map()));
+  let policy = perClass.get(cls.index);
+  if (!policy) {
+    if (source.pods.length === 0) policy = placeholderIngressConnections(model, cls);
+    else {
+      policy = emptyConnections();
+      const seen = new Set<number>();
+      for (const sp of source.pods) {
+        const from = model.classOfPod(sp);
+        if (seen.has(from.index)) continue;
+        seen.add(from.index);
+        policy = unionConnections(policy, model.classConnections({ cls: from }, { cls }));
+      }
+    }
+    perClass.set(cls.index, policy);
+  }
+  return intersectConnections(requested, policy);
+}
+
 /**
  * Per backend pod and controller: the TCP ports the Ingress/Route backends request and what
- * policies allow of them. Empty when the cluster model has no ingress backends.
+ * policies allow of them. Empty when the cluster model has no ingress backends. `serves`, when
+ * given, keeps only the backends that receive traffic (e.g. not those of a path lost to a conflict).
  */
-export function ingressTraffic(model: PolicyModel, cluster: Pick<ClusterModel, 'services' | 'endpoints' | 'ingressBackends' | 'ingressClasses'>, settings: IngressSettings = {}): IngressPodTraffic[] {
-  const backends = cluster.ingressBackends ?? [];
+export function ingressTraffic(
+  model: PolicyModel,
+  cluster: Pick<ClusterModel, 'services' | 'endpoints' | 'ingressBackends' | 'ingressClasses'>,
+  settings: IngressSettings = {},
+  serves?: (backend: IngressBackendModel) => boolean,
+): IngressPodTraffic[] {
+  const backends = (cluster.ingressBackends ?? []).filter((b) => !serves || serves(b));
   if (backends.length === 0) return [];
   const controllers = settings.ingressControllers ?? DEFAULT_INGRESS_CONTROLLERS;
   const classes = cluster.ingressClasses ?? [];
@@ -228,6 +275,7 @@ export function ingressTraffic(model: PolicyModel, cluster: Pick<ClusterModel, '
     const ports = servicePortsOfBackend(backend, service.ports).filter((p) => p.protocol === 'TCP');
     if (ports.length === 0) continue;
     const controller = controllerOfBackend(backend, classes, controllers);
+    if (controller === undefined) continue;
     for (const endpoint of endpoints.get(`${backend.namespace}/${backend.service}`)?.endpoints ?? []) {
       if (!endpoint.pod || !endpoint.ready) continue;
       const slash = endpoint.pod.indexOf('/');
@@ -253,25 +301,11 @@ export function ingressTraffic(model: PolicyModel, cluster: Pick<ClusterModel, '
 
   const out: IngressPodTraffic[] = [];
   const sourceOf = new Map<string, ControllerSource>();
-  const placeholderMemo = new Map<number, ConnectionSet>();
+  const memo: AllowanceMemo = new Map();
   for (const { controller, pod, requested, backends: via } of requests.values()) {
     let source = sourceOf.get(controller);
     if (!source) sourceOf.set(controller, (source = controllerSource(model, controller, controllers)));
-    const cls = model.classOfPod(pod);
-    let policy: ConnectionSet;
-    if (source.pods.length === 0) {
-      let memo = placeholderMemo.get(cls.index);
-      if (!memo) placeholderMemo.set(cls.index, (memo = placeholderIngressConnections(model, cls)));
-      policy = memo;
-    } else {
-      policy = emptyConnections();
-      for (const sp of source.pods) {
-        // A pod can always reach itself.
-        if (sp.namespace === pod.namespace && sp.name === pod.name) policy = unionConnections(policy, requested);
-        else policy = unionConnections(policy, model.classConnections({ cls: model.classOfPod(sp) }, { cls }));
-      }
-    }
-    out.push({ source: source.name, controller, sourcePods: source.pods, pod, requested, allowed: intersectConnections(requested, policy), backends: via });
+    out.push({ source: source.name, controller, sourcePods: source.pods, pod, requested, allowed: sourceAllowance(model, source, pod, requested, memo), backends: via });
   }
   return out.sort((a, b) => cmpText(`${a.source}\u0000${a.pod.namespace}/${a.pod.name}`, `${b.source}\u0000${b.pod.namespace}/${b.pod.name}`));
 }

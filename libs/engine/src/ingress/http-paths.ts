@@ -18,7 +18,8 @@ export function prefixPathMatches(prefix: string, requestPath: string): boolean 
   return requestPath === p || requestPath.startsWith(`${p}/`);
 }
 
-function stripTrailingSlash(path: string): string {
+/** `/aaa/bbb/` → `/aaa/bbb`; `/` → '' (the prefix that matches everything). */
+export function stripTrailingSlash(path: string): string {
   let p = path;
   while (p.endsWith('/')) p = p.slice(0, -1);
   return p;

@@ -46,6 +46,8 @@ describe('Ingress path matching: the "Examples" table of the Kubernetes docs (Pa
     [[['/aaa', 'Prefix']], '/ccc', false], // uses the default backend
     [[['/foo', 'Prefix'], ['/foo', 'Exact']], '/foo', true, '/foo'], // mixed: prefers Exact
     [[['/foo', 'Exact']], '/FOO', false], // Exact is case-sensitive
+    [[['/foo/', 'Prefix'], ['/foo', 'Exact']], '/foo', true, '/foo'], // /foo/ ranks as /foo: Exact wins the tie
+    [[['/aaa/', 'Prefix'], ['/aaa/b', 'Prefix']], '/aaa/b/c', true, '/aaa/b'],
   ];
 
   it.each(rows)('%j, request %s → matches %s (%s)', (paths, request, matches, winner) => {
@@ -176,7 +178,7 @@ describe('Ingress conflicts', () => {
   const claim = (name: string, ts: string | undefined, svc: string, ns = 'web') =>
     ingress(ns, name, { ingressClassName: 'nginx', rules: [{ host: 'shop.io', http: { paths: [ipath('/api', 'Prefix', svc)] } }] }, ts ? { creationTimestamp: ts } : {});
 
-  it('the oldest Ingress owns a host+path+pathType; the conflict is reported', () => {
+  it('the oldest Ingress owns a host+path (as matched); the conflict is reported', () => {
     const tables = ingressRoutes({
       objects: [NGINX, claim('newer', '2024-05-02T00:00:00Z', 'svc-b'), claim('older', '2024-05-01T00:00:00Z', 'svc-a')],
       services: SERVICES,
@@ -203,6 +205,63 @@ describe('Ingress conflicts', () => {
     const other = ingress('web', 'other', { ingressClassName: 'traefik', rules: [{ host: 'shop.io', http: { paths: [ipath('/api', 'Prefix', 'svc-c')] } }] });
     const tables = ingressRoutes({ objects: [NGINX, ingressClass('traefik', 'traefik.io/ingress-controller'), claim('older', '2024-05-01T00:00:00Z', 'svc-a'), exact, other], services: [], endpoints: [] });
     expect(tables.flatMap((t) => t.conflicts)).toEqual([]);
+  });
+
+  it('a trailing slash does not make a Prefix path another claim: the older /api keeps it against a newer /api/', () => {
+    const claimAs = (name: string, ts: string, path: string, pathType: string, svc: string) =>
+      ingress('web', name, { ingressClassName: 'nginx', rules: [{ host: 'shop.io', http: { paths: [ipath(path, pathType, svc)] } }] }, { creationTimestamp: ts });
+    for (const [olderPath, newerPath] of [
+      ['/api', '/api/'],
+      ['/api/', '/api'],
+    ] as const) {
+      const tables = ingressRoutes({
+        objects: [NGINX, claimAs('newer', '2024-05-02T00:00:00Z', newerPath, 'Prefix', 'svc-b'), claimAs('older', '2024-05-01T00:00:00Z', olderPath, 'Prefix', 'svc-a')],
+        services: SERVICES,
+        endpoints: ENDPOINTS,
+      });
+      expect(tables[0]!.conflicts).toEqual([
+        { kind: 'path', winner: 'web/older', loser: 'web/newer', host: 'shop.io', path: newerPath, pathType: 'Prefix', winnerPath: olderPath, winnerPathType: 'Prefix' },
+      ]);
+      for (const url of ['http://shop.io/api', 'http://shop.io/api/', 'http://shop.io/api/x']) {
+        const m = matchIngress(tables, { url });
+        expect(m).toMatchObject({ ingress: 'web/older', rule: { path: olderPath }, backend: { service: 'svc-a' } });
+        expect(m.candidates).toEqual([{ ingress: 'web/newer', host: 'shop.io', path: newerPath, pathType: 'Prefix', lost: 'conflict: older Ingress web/older owns this host/path' }]);
+      }
+    }
+  });
+
+  it('Prefix and ImplementationSpecific on one path conflict (ImplementationSpecific is matched as Prefix)', () => {
+    const tables = ingressRoutes({
+      objects: [
+        NGINX,
+        ingress('web', 'newer', { ingressClassName: 'nginx', rules: [{ host: 'shop.io', http: { paths: [ipath('/api/', 'ImplementationSpecific', 'svc-b')] } }] }, { creationTimestamp: '2024-05-02T00:00:00Z' }),
+        claim('older', '2024-05-01T00:00:00Z', 'svc-a'),
+      ],
+      services: SERVICES,
+      endpoints: ENDPOINTS,
+    });
+    expect(tables[0]!.conflicts).toEqual([
+      { kind: 'path', winner: 'web/older', loser: 'web/newer', host: 'shop.io', path: '/api/', pathType: 'ImplementationSpecific', winnerPath: '/api', winnerPathType: 'Prefix' },
+    ]);
+    expect(matchIngress(tables, { url: 'http://shop.io/api/v1' })).toMatchObject({ ingress: 'web/older', backend: { service: 'svc-a' } });
+  });
+
+  it('within one Ingress, /api/ after /api is a duplicate; Exact /api/ is a path of its own', () => {
+    const tables = ingressRoutes({
+      objects: [NGINX, ingress('web', 'one', { ingressClassName: 'nginx', rules: [{ host: 'shop.io', http: { paths: [ipath('/api', 'Prefix', 'svc-a'), ipath('/api/', 'Prefix', 'svc-b'), ipath('/api/', 'Exact', 'svc-c')] } }] })],
+      services: SERVICES,
+      endpoints: ENDPOINTS,
+    });
+    expect(tables[0]!.conflicts).toEqual([]);
+    const paths = tables[0]!.hosts[0]!.paths;
+    expect(paths.map((p) => [p.path, p.pathType, p.lostTo ?? ''])).toEqual([
+      ['/api/', 'Exact', ''],
+      ['/api', 'Prefix', ''],
+      ['/api/', 'Prefix', 'web/one'],
+    ]);
+    expect(paths[2]!.notes).toContain('matches as the earlier path /api (Prefix) of the same Ingress: the first one is used');
+    expect(matchIngress(tables, { url: 'http://shop.io/api/' }).backend?.service).toBe('svc-c');
+    expect(matchIngress(tables, { url: 'http://shop.io/api/x' }).backend?.service).toBe('svc-a');
   });
 
   it('a second defaultBackend in a class loses to the older one', () => {

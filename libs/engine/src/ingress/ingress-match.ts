@@ -1,6 +1,6 @@
 import { DomainError } from '../errors/domain-error';
 import { exactPathMatches, parseRequestUrl, prefixPathMatches } from './http-paths';
-import { ingressHostMatches, type IngressHostRoutes, type IngressPathRoute, type IngressPathType, type IngressRoutingTable } from './ingress-routes';
+import { ingressHostMatches, pathRankLength, type IngressHostRoutes, type IngressPathRoute, type IngressPathType, type IngressRoutingTable } from './ingress-routes';
 import type { BackendEndpoint } from './service-backends';
 
 export interface IngressMatchCandidate {
@@ -101,7 +101,7 @@ function backendOf(b: IngressPathRoute['backend']): Pick<IngressMatch, 'backend'
 
 /** Why a matching path lost to the winner, which precedes it in table order. */
 function lossTo(route: IngressPathRoute, winner: IngressPathRoute): string {
-  if (route.path.length < winner.path.length) return `shorter path than ${winner.path}`;
+  if (pathRankLength(route) < pathRankLength(winner)) return `shorter path than ${winner.path}`;
   if (route.matchAs === 'Prefix' && winner.matchAs === 'Exact') return 'Prefix loses to Exact of equal length';
   return winner.ingress === route.ingress ? `same length as ${winner.path}, which comes first in the Ingress` : `same length as ${winner.path} of older Ingress ${winner.ingress}`;
 }

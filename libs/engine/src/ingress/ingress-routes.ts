@@ -1,6 +1,6 @@
 import type { ServiceEndpointsModel, ServiceModel, ServicePortModel } from '../services/service-model';
 import type { ClusterObjectInput } from '../workloads/cluster-objects';
-import { compareByAge } from './http-paths';
+import { compareByAge, stripTrailingSlash } from './http-paths';
 import { ServiceIndex, type BackendEndpoint } from './service-backends';
 
 /**
@@ -33,7 +33,10 @@ export interface IngressPathRoute {
   /** How the path is matched: ImplementationSpecific is treated as Prefix. */
   matchAs: 'Exact' | 'Prefix';
   backend: IngressBackendRoute;
-  /** Set when an older Ingress of this class claims the same host+path+pathType: this path is never used. */
+  /**
+   * Set when an older Ingress of this class claims the same host and path, as matched (see
+   * `pathClaim`): this path is never used.
+   */
   lostTo?: string;
   notes: string[];
 }
@@ -59,8 +62,12 @@ export interface IngressConflict {
   winner: string;
   loser: string;
   host: string;
+  /** The losing path as written. */
   path: string;
   pathType?: IngressPathType;
+  /** The winner's path as written, when it is spelt differently (`/api` against `/api/`, Prefix against ImplementationSpecific). */
+  winnerPath?: string;
+  winnerPathType?: IngressPathType;
 }
 
 export interface IngressAttachment {
@@ -188,12 +195,12 @@ function buildTable(
   const notes: string[] = [];
   if (isDefault && severalDefaults) notes.push('several IngressClasses are marked default: Ingresses without a class are not given this one');
   const hosts = new Map<string, IngressPathRoute[]>();
-  const owners = new Map<string, string>();
+  const owners = new Map<string, { ingress: string; path: string; pathType: IngressPathType }>();
   const conflicts: IngressConflict[] = [];
   const tls: IngressTlsEntry[] = [];
   let defaultBackend: (IngressBackendRoute & { ingress: string }) | undefined;
 
-  // `list` is oldest first, so the first claim of a host+path+pathType is the owner.
+  // `list` is oldest first, so the first claim of a host and path (as matched) is the owner.
   for (const { ingress } of list) {
     const spec = ingress.spec;
     if (spec.ingressClassName !== undefined && ingress.annotations[LEGACY_CLASS_ANNOTATION] !== undefined && ingress.annotations[LEGACY_CLASS_ANNOTATION] !== spec.ingressClassName) {
@@ -221,8 +228,6 @@ function buildTable(
             pathNotes.push('empty path read as /');
           }
         }
-        const claim = `${host}\u0000${path}\u0000${p.pathType}`;
-        const owner = owners.get(claim);
         const route: IngressPathRoute = {
           ingress: ingress.key,
           path,
@@ -231,13 +236,20 @@ function buildTable(
           backend: resolveBackend(p.backend, ingress.namespace, services),
           notes: pathNotes,
         };
-        if (owner === undefined) owners.set(claim, ingress.key);
-        else if (owner !== ingress.key) {
-          route.lostTo = owner;
-          conflicts.push({ kind: 'path', winner: owner, loser: ingress.key, host, path, pathType: p.pathType });
+        const claim = `${host}\u0000${pathClaim(route)}`;
+        const owner = owners.get(claim);
+        if (owner === undefined) owners.set(claim, { ingress: ingress.key, path, pathType: p.pathType });
+        else if (owner.ingress !== ingress.key) {
+          route.lostTo = owner.ingress;
+          const spelt = owner.path !== path || owner.pathType !== p.pathType ? { winnerPath: owner.path, winnerPathType: owner.pathType } : {};
+          conflicts.push({ kind: 'path', winner: owner.ingress, loser: ingress.key, host, path, pathType: p.pathType, ...spelt });
         } else {
-          route.lostTo = owner;
-          pathNotes.push('duplicate of an earlier path of the same Ingress: the first one is used');
+          route.lostTo = owner.ingress;
+          pathNotes.push(
+            owner.path === path && owner.pathType === p.pathType
+              ? 'duplicate of an earlier path of the same Ingress: the first one is used'
+              : `matches as the earlier path ${owner.path} (${owner.pathType}) of the same Ingress: the first one is used`,
+          );
         }
         paths.push(route);
       }
@@ -271,11 +283,26 @@ function hostRank(host: string): number {
   return host === '' ? 2 : host.startsWith('*.') ? 1 : 0;
 }
 
+/**
+ * The path as it matches (semantics.md, Ingress): Exact paths whole; prefix paths (Prefix, and
+ * ImplementationSpecific, read as Prefix) without a trailing slash, which Prefix matching ignores.
+ * Two paths of one host with the same claim take the same requests, so ingress-nginx keeps the
+ * oldest Ingress's.
+ */
+export function pathClaim(route: Pick<IngressPathRoute, 'path' | 'matchAs'>): string {
+  return route.matchAs === 'Exact' ? `Exact\u0000${route.path}` : `Prefix\u0000${stripTrailingSlash(route.path)}`;
+}
+
+/** The length that ranks a path: a prefix path's without its trailing slash (`/api/` ranks as `/api`). */
+export function pathRankLength(route: Pick<IngressPathRoute, 'path' | 'matchAs'>): number {
+  return route.matchAs === 'Exact' ? route.path.length : stripTrailingSlash(route.path).length;
+}
+
 /** Longest path first; Exact before Prefix at equal length; stable otherwise (older Ingress, rule order). */
 function orderPaths(paths: IngressPathRoute[]): IngressPathRoute[] {
   return paths
     .map((p, i) => ({ p, i }))
-    .sort((a, b) => b.p.path.length - a.p.path.length || exactFirst(a.p) - exactFirst(b.p) || a.i - b.i)
+    .sort((a, b) => pathRankLength(b.p) - pathRankLength(a.p) || exactFirst(a.p) - exactFirst(b.p) || a.i - b.i)
     .map(({ p }) => p);
 }
 
