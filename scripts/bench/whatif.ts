@@ -97,13 +97,25 @@ async function child(): Promise<void> {
   const before: ComputedState = { revision, settings, objects: cluster.objects, clusterModel: stored, policy: snapshotModel, findings: beforeFindings };
   log(`${cluster.stats.pods} pods, ${cluster.stats.policies} policies; snapshot model ${Math.round(snapshotBuildMs)} ms, its findings ${Math.round(beforeFindingsMs)} ms (once per revision)`);
 
-  /** ClusterStates with the two database reads answered from memory; compute() is the real one. */
+  const existing = new Set(cluster.objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`));
+  /** ClusterStates with the database reads answered from memory; compute() is the real one. */
   class InMemoryStates extends ClusterStates {
     constructor() {
       super(undefined as never, undefined as never, undefined as never);
     }
     override async objectsAt(): Promise<ObjectsAt> {
       return at;
+    }
+    /** The apply plan as the store makes it, for the objects these what-ifs send (no addresses to assign, no conflicts). */
+    override async preview(_cluster: string, objects: engine.ManifestObject[]): Promise<Awaited<ReturnType<ClusterStates['preview']>>> {
+      const results = objects.map((o) => ({
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        ...(o.namespace ? { namespace: o.namespace } : {}),
+        name: o.name,
+        action: existing.has(`${o.kind}/${o.namespace}/${o.name}`) ? ('configured' as const) : ('created' as const),
+      }));
+      return { revision, results, objects: objects.map(engine.toClusterObjectInput) as never };
     }
     override async stored(): Promise<ComputedState> {
       return before;

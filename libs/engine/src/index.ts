@@ -86,3 +86,4 @@ export * from './exposure/gateway-data-plane';
 export * from './exposure/controller-entry';
 export * from './exposure/url-reachability';
 export * from './changes/connectivity-change';
+export * from './changes/north-south-diff';

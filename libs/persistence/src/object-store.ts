@@ -7,10 +7,10 @@ import {
   type ManifestObject,
   type StoredObjectLike,
 } from '@switchyard/engine';
-import { Prisma, type ClusterObject } from './generated/prisma/client';
+import { Prisma, type Cluster, type ClusterObject } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
 import { ClusterStore, lockCluster } from './cluster-store';
-import { assignAddresses, recordRevision, writePlannedObjects } from './object-writes';
+import { assignAddresses, plannedRow, recordRevision, writePlannedObjects } from './object-writes';
 import { decodeCursor, encodeCursor, filterConditions, type ObjectFilter, type PageCursor } from './object-query';
 import { objectKey, toObjectView, type ObjectView } from './stored-object';
 import { WRITE_TRANSACTION, type Tx } from './transaction';
@@ -33,6 +33,16 @@ export interface ApplyOutcome {
   /** Whether the write advanced the revision. */
   changed: boolean;
   results: ApplyResult[];
+}
+
+/** What an apply would do, without doing it (ObjectStore.preview). */
+export interface ApplyPreview {
+  /** The revision the plan was made against: the objects to change are read at it. */
+  revision: number;
+  /** As apply answers them: created, configured or unchanged; implied namespaces flagged. */
+  results: ApplyResult[];
+  /** The created and configured objects as apply would store them at `revision + 1`. */
+  objects: ObjectView[];
 }
 
 export interface ObjectPage {
@@ -111,34 +121,7 @@ export class ObjectStore {
   async apply(clusterName: string, objects: ManifestObject[], options: { dryRun: boolean; reallocateConflicts?: boolean }): Promise<ApplyOutcome> {
     return this.prisma.$transaction(async (tx) => {
       const cluster = await lockCluster(tx, clusterName);
-      const existing = await this.findExisting(tx, cluster.id, objects);
-      const missingNamespaces = await this.missingNamespaces(tx, cluster.id, objects);
-      const addressed = await assignAddresses(tx, cluster, objects, { reallocateConflicts: options.reallocateConflicts === true });
-      const incoming = [...missingNamespaces.map(namespaceObject), ...addressed];
-      const plan = planApply(incoming, new Map([...existing].map(([key, row]) => [key, toStoredLike(row)])), {
-        clusterRevision: cluster.revision,
-      });
-      if (plan.conflicts.length > 0) {
-        throw new DomainError(
-          'CONFLICT',
-          'the object has been modified; apply your changes to the latest version and try again',
-          plan.conflicts.map((conflict) => ({
-            document: conflict.object.document,
-            path: conflict.object.path ? `${conflict.object.path}.${conflict.path}` : conflict.path,
-            reason: 'Conflict' as const,
-            message: conflict.message,
-          })),
-        );
-      }
-      const results: ApplyResult[] = plan.entries.map((entry) => ({
-        apiVersion: entry.object.apiVersion,
-        kind: entry.object.kind,
-        ...(entry.object.namespace ? { namespace: entry.object.namespace } : {}),
-        name: entry.object.name,
-        action: entry.action,
-        ...(entry.object.document === -1 ? { implied: true } : {}),
-        ...warningsOf(entry.warnings, entry.object),
-      }));
+      const { plan, existing, results } = await this.planApplyIn(tx, cluster, objects, options);
       const writes = plan.entries.filter((entry) => entry.action !== 'unchanged');
       if (options.dryRun || writes.length === 0) {
         return { revision: cluster.revision, dryRun: options.dryRun, changed: false, results };
@@ -148,6 +131,61 @@ export class ObjectStore {
       await recordRevision(tx, cluster.id, revision, 'apply', counts.counts, counts.changes);
       return { revision, dryRun: false, changed: true, results };
     }, WRITE_TRANSACTION);
+  }
+
+  /**
+   * What `apply` would do, computed by the same planning and nothing written (what-if): the same
+   * rejections (addresses, a stale resourceVersion → CONFLICT), the same results (implied
+   * namespaces included), and the objects as apply would store them at the next revision. Reads
+   * one consistent snapshot and takes no lock, so writers are never held back.
+   */
+  async preview(clusterName: string, objects: ManifestObject[], options: { reallocateConflicts?: boolean } = {}): Promise<ApplyPreview> {
+    const { id } = await this.clusters.find(clusterName);
+    return this.prisma.$transaction(
+      async (tx) => {
+        const cluster = (await tx.cluster.findUnique({ where: { id } })) ?? (await this.clusters.find(clusterName));
+        const { plan, existing, results } = await this.planApplyIn(tx, cluster, objects, options);
+        const revision = cluster.revision + 1;
+        const written = plan.entries
+          .filter((entry) => entry.action !== 'unchanged')
+          .map((entry) => plannedRow(entry, existing.get(objectKey(entry.object.kind, entry.object.namespace, entry.object.name)), revision).view);
+        return { revision: cluster.revision, results, objects: written };
+      },
+      { ...WRITE_TRANSACTION, isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+    );
+  }
+
+  /** The planning apply and preview share: stored objects, implied namespaces, addresses, conflicts, results. */
+  private async planApplyIn(tx: Tx, cluster: Cluster, objects: ManifestObject[], options: { reallocateConflicts?: boolean }) {
+    const existing = await this.findExisting(tx, cluster.id, objects);
+    const missingNamespaces = await this.missingNamespaces(tx, cluster.id, objects);
+    const addressed = await assignAddresses(tx, cluster, objects, { reallocateConflicts: options.reallocateConflicts === true });
+    const incoming = [...missingNamespaces.map(namespaceObject), ...addressed];
+    const plan = planApply(incoming, new Map([...existing].map(([key, row]) => [key, toStoredLike(row)])), {
+      clusterRevision: cluster.revision,
+    });
+    if (plan.conflicts.length > 0) {
+      throw new DomainError(
+        'CONFLICT',
+        'the object has been modified; apply your changes to the latest version and try again',
+        plan.conflicts.map((conflict) => ({
+          document: conflict.object.document,
+          path: conflict.object.path ? `${conflict.object.path}.${conflict.path}` : conflict.path,
+          reason: 'Conflict' as const,
+          message: conflict.message,
+        })),
+      );
+    }
+    const results: ApplyResult[] = plan.entries.map((entry) => ({
+      apiVersion: entry.object.apiVersion,
+      kind: entry.object.kind,
+      ...(entry.object.namespace ? { namespace: entry.object.namespace } : {}),
+      name: entry.object.name,
+      action: entry.action,
+      ...(entry.object.document === -1 ? { implied: true } : {}),
+      ...warningsOf(entry.warnings, entry.object),
+    }));
+    return { plan, existing, results };
   }
 
   /** Deletes one object; deleting a Namespace deletes everything in it too, as the API server does. */

@@ -9,7 +9,7 @@ import {
 } from '@switchyard/engine';
 import { Prisma, type Cluster, type ClusterObject } from './generated/prisma/client';
 import { settingsOf } from './cluster-store-settings';
-import { toObjectView } from './stored-object';
+import { toObjectView, type ObjectView } from './stored-object';
 import type { Tx } from './transaction';
 
 /** The write path shared by apply and cluster creation: rows, change log and revision, in one transaction. */
@@ -21,6 +21,56 @@ const json = (value: unknown) => (value === undefined || value === null ? Prisma
 export interface WriteCounts {
   counts: { added: number; modified: number; deleted: number };
   changes: Prisma.ObjectChangeCreateManyInput[];
+}
+
+/** One planned object as a write at `revision` stores it: its row's columns, its uid, and its change-log view. */
+export interface PlannedRow {
+  columns: {
+    apiVersion: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    ownerReferences: ReturnType<typeof json>;
+    spec: ReturnType<typeof json>;
+    status: ReturnType<typeof json>;
+    data: ReturnType<typeof json>;
+    resourceVersion: number;
+    generation: number;
+  };
+  uid: string;
+  view: ObjectView;
+}
+
+/**
+ * The row and view of a created or configured object at `revision`, without writing it: the
+ * write path stores exactly this, and a preview (what-if) reads the same objects apply would store.
+ */
+export function plannedRow(entry: Pick<ApplyPlanEntry, 'object' | 'generation'>, stored: ClusterObject | undefined, revision: number): PlannedRow {
+  const o = entry.object;
+  const columns = {
+    apiVersion: o.apiVersion,
+    labels: o.labels,
+    annotations: o.annotations,
+    ownerReferences: json(o.ownerReferences),
+    spec: json(o.spec),
+    status: json(o.status),
+    data: json(o.data),
+    resourceVersion: revision,
+    generation: entry.generation,
+  };
+  const uid = stored?.uid ?? (o.uid && UUID.test(o.uid) ? o.uid : randomUUID());
+  const view = toObjectView({
+    ...columns,
+    kind: o.kind,
+    namespace: o.namespace,
+    name: o.name,
+    uid,
+    ownerReferences: (o.ownerReferences as Prisma.JsonValue | undefined) ?? null,
+    spec: (o.spec as Prisma.JsonValue) ?? null,
+    status: (o.status as Prisma.JsonValue) ?? null,
+    data: (o.data as Prisma.JsonValue) ?? null,
+    creationTimestamp: stored?.creationTimestamp ?? new Date(),
+  });
+  return { columns, uid, view };
 }
 
 /** Stores created and configured objects at `revision` and returns their change-log rows. */
@@ -36,19 +86,7 @@ export async function writePlannedObjects(
   const creates: Prisma.ClusterObjectCreateManyInput[] = [];
   for (const entry of writes) {
     const o = entry.object;
-    const stored = existing.get(objectKey(o.kind, o.namespace, o.name));
-    const columns = {
-      apiVersion: o.apiVersion,
-      labels: o.labels,
-      annotations: o.annotations,
-      ownerReferences: json(o.ownerReferences),
-      spec: json(o.spec),
-      status: json(o.status),
-      data: json(o.data),
-      resourceVersion: revision,
-      generation: entry.generation,
-    };
-    const uid = stored?.uid ?? (o.uid && UUID.test(o.uid) ? o.uid : randomUUID());
+    const { columns, uid, view } = plannedRow(entry, existing.get(objectKey(o.kind, o.namespace, o.name)), revision);
     if (entry.action === 'created') {
       added++;
       creates.push({ clusterId, kind: o.kind, namespace: o.namespace, name: o.name, uid, createdRevision: revision, ...columns });
@@ -58,18 +96,6 @@ export async function writePlannedObjects(
         data: columns,
       });
     }
-    const view = toObjectView({
-      ...columns,
-      kind: o.kind,
-      namespace: o.namespace,
-      name: o.name,
-      uid,
-      ownerReferences: (o.ownerReferences as Prisma.JsonValue | undefined) ?? null,
-      spec: (o.spec as Prisma.JsonValue) ?? null,
-      status: (o.status as Prisma.JsonValue) ?? null,
-      data: (o.data as Prisma.JsonValue) ?? null,
-      creationTimestamp: stored?.creationTimestamp ?? new Date(),
-    });
     changes.push({
       clusterId,
       revision,

@@ -51,7 +51,8 @@ export class AuditsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'What a change would do, without storing anything',
-    description: 'The bodies of apply, or JSON {"apply": <objects>, "delete": [{kind, namespace, name}]}. Answers the connectivity diff (JSON and the peer diff format), route and DNS changes, and findings opened or resolved.',
+    description:
+      'The bodies of apply, or JSON {"apply": <objects>, "delete": [{kind, namespace, name}]}, validated and planned as apply plans them (a stale resourceVersion is a 409; `results` says what apply would do, implied namespaces included). Answers the connectivity diff (JSON and the peer diff format), service route, Ingress route, HTTPRoute and DNS changes, and findings opened or resolved.',
   })
   @ApiConsumes('application/yaml', 'application/json')
   @ApiBody({ schema: { type: 'string' } })
@@ -64,7 +65,7 @@ export class AuditsController {
   }
 
   @Get('diff')
-  @ApiOperation({ summary: 'What changed between two stored revisions: connectivity, routes, DNS, findings' })
+  @ApiOperation({ summary: 'What changed between two stored revisions: connectivity, service routes, Ingress and HTTPRoute routing, DNS, findings' })
   @ApiQuery({ name: 'from', example: 1 })
   @ApiQuery({ name: 'to', example: 2 })
   @ApiQuery({ name: 'format', required: false, enum: ['txt', 'csv', 'md', 'json'] })
@@ -84,6 +85,8 @@ export class AuditsController {
     const afterId = lastEventId && /^\d+$/.test(lastEventId) ? BigInt(lastEventId) : undefined;
     const first = await this.events.page(cluster, query.since, afterId); // also answers 404 for an unknown cluster
     response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    // A follower with nothing to replay must still see the stream open, not wait for the first event.
+    response.flushHeaders();
     const send = (event: { id: string; type: string }) => response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     if (!query.follow) {
       first.forEach(send);

@@ -7,8 +7,12 @@ import { dnsRecordsOf } from '../service-layer/service-layer.service';
 export interface FindingsQuery {
   severity?: string;
   rule?: string;
-  state?: 'open' | 'resolved';
+  /** open | resolved; anything else is rejected naming the field. */
+  state?: string;
 }
+
+const FINDING_STATES = ['open', 'resolved'] as const;
+type FindingStateValue = (typeof FINDING_STATES)[number];
 
 /** Findings of the background audits, and a diagnosis of one connection. */
 @Injectable()
@@ -23,9 +27,12 @@ export class FindingsService {
     if (query.severity !== undefined && !FINDING_SEVERITIES.includes(query.severity as FindingSeverity)) {
       throw new DomainError('INVALID', 'unknown severity', [{ path: 'severity', reason: 'FieldValueNotSupported', message: `supported values: ${FINDING_SEVERITIES.join(', ')}` }]);
     }
+    if (query.state !== undefined && !FINDING_STATES.includes(query.state as FindingStateValue)) {
+      throw new DomainError('INVALID', 'unknown state', [{ path: 'state', reason: 'FieldValueNotSupported', message: `supported values: ${FINDING_STATES.join(', ')}` }]);
+    }
     const cluster = await this.clusters.find(clusterName);
     const rows = await this.prisma.finding.findMany({
-      where: { clusterId: cluster.id, ...(query.severity ? { severity: query.severity } : {}), ...(query.rule ? { rule: query.rule } : {}), ...(query.state ? { state: query.state } : {}) },
+      where: { clusterId: cluster.id, ...(query.severity ? { severity: query.severity } : {}), ...(query.rule ? { rule: query.rule } : {}), ...(query.state ? { state: query.state as FindingStateValue } : {}) },
       orderBy: [{ state: 'asc' }, { lastSeenAt: 'desc' }],
       take: 5000,
     });

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
-  allocateAddresses,
-  allocationsOfService,
   applyInMemory,
   diffModels,
   DomainError,
   parseManifestBody,
   renderConnectionDiff,
-  toClusterObjectInput,
   validateManifests,
   type ClusterObjectInput,
   type FieldValidation,
@@ -71,23 +68,19 @@ export class ChangesService {
     if (manifests.length === 0 && parts.delete.length === 0) {
       throw new DomainError('INVALID', 'nothing to change', [{ path: '', reason: 'FieldValueRequired', message: 'send objects to apply, or {"apply": …, "delete": [{kind, namespace, name}]}' }]);
     }
-    const base = await this.states.objectsAt(cluster, undefined, 'revision');
-    // Addresses as apply would give them, so routes and DNS of new Services are what they would be.
-    const stored = {
-      services: base.objects.filter((o) => o.kind === 'Service').map((o) => allocationsOfService(o.metadata.namespace ?? 'default', o.metadata.name, o.spec)),
-      nodes: base.objects.filter((o) => o.kind === 'Node').map((o) => ({ name: o.metadata.name, podCidr: (o.spec as { podCIDR?: string } | undefined)?.podCIDR })),
-    };
-    const ipam = allocateAddresses(manifests, stored, base.settings, { onConflict: options.fieldValidation === 'Warn' ? 'reallocate' : 'reject' });
-    if (ipam.errors.length) throw new DomainError(ipam.exhausted ? 'EXHAUSTED' : 'INVALID', `${ipam.errors.length} address error(s)`, ipam.errors);
+    // Apply's own planning, nothing written: the same rejections (addresses, a stale
+    // resourceVersion → 409), the namespaces it would imply, the objects as it would store them.
+    const preview = manifests.length > 0 ? await this.states.preview(cluster, manifests, { reallocateConflicts: options.fieldValidation === 'Warn' }) : undefined;
+    const base = await this.states.objectsAt(cluster, preview?.revision, 'revision');
     const missing = parts.delete.filter((ref) => !base.objects.some((o) => o.kind === ref.kind && o.metadata.name === ref.name && (o.metadata.namespace ?? '') === (ref.namespace ?? (o.metadata.namespace ? 'default' : ''))));
     if (missing.length) {
       throw new DomainError('NOT_FOUND', 'objects to delete do not exist', missing.map((ref) => ({ path: 'delete', reason: 'NotFound' as const, message: `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name} does not exist` })));
     }
-    const apply = ipam.objects.map(toClusterObjectInput);
+    const apply = (preview?.objects ?? []) as unknown as ClusterObjectInput[];
     const after = applyInMemory(base.objects, { apply, delete: parts.delete });
     const before = await this.states.stored(base);
     const hypothetical = this.states.compute({ revision: base.revision, settings: base.settings, objects: after }, { state: before, changedKinds: changedKinds(base.objects, after, apply) });
-    return { revision: base.revision, ...this.describe(before, hypothetical, options.diffFormat) };
+    return { revision: base.revision, results: preview?.results ?? [], ...this.describe(before, hypothetical, options.diffFormat) };
   }
 
   async diff(cluster: string, query: { from: number; to: number; format?: string }) {
@@ -109,6 +102,8 @@ export class ChangesService {
       connectivity: diff.connectivity.map(({ type, source, destination, old, new: next, workloadsInfo }) => ({ type, source, destination, old, new: next, ...(workloadsInfo ? { workloadsInfo } : {}) })),
       connectivityText: renderConnectionDiff(diff.connectivity, diffFormat),
       routes: diff.routes,
+      ingressRoutes: diff.ingressRoutes,
+      gatewayRoutes: diff.gatewayRoutes,
       dns: diff.dns,
       findings: {
         opened: after.findings.filter((f) => !beforeKeys.has(f.key)),

@@ -9,9 +9,11 @@ import {
   type ClusterObjectInput,
   type ClusterSettings,
   type Finding,
+  type ManifestObject,
+  type NorthSouthRouting,
   type PolicyModel,
 } from '@switchyard/engine';
-import { ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
+import { ObjectStore, PrismaService, settingsOf, type ApplyPreview } from '@switchyard/persistence';
 import { PolicySnapshots, type LoadedSnapshot } from '../reachability/policy-snapshots';
 
 /** A cluster's objects and what they mean, computed in memory (never stored). */
@@ -22,6 +24,8 @@ export interface ComputedState {
   clusterModel: ClusterModel;
   policy: PolicyModel;
   findings: Finding[];
+  /** North-south routing when already computed (a stored snapshot's); diffs compute it otherwise. */
+  northSouth?: NorthSouthRouting;
 }
 
 /** The objects and settings of a cluster at one revision. */
@@ -56,6 +60,11 @@ export class ClusterStates {
     return { clusterId: cluster.id, clusterName, revision: at, settings, objects };
   }
 
+  /** What applying `objects` would do, planned exactly as apply plans it; nothing is written. */
+  preview(clusterName: string, objects: ManifestObject[], options: { reallocateConflicts: boolean }): Promise<ApplyPreview> {
+    return this.objectStore.preview(clusterName, objects, options);
+  }
+
   /**
    * The state at a stored revision: the API's loaded snapshot when it reflects exactly that
    * revision (its model and compiled policies are reused, and its findings computed once per
@@ -65,7 +74,7 @@ export class ClusterStates {
     const snapshot = await this.snapshotAt(at.clusterName, at.revision);
     if (!snapshot) return this.compute(at);
     const findings = PolicySnapshots.derive(snapshot, 'findings', () => auditCluster({ objects: at.objects, model: snapshot.clusterModel, policy: snapshot.model, settings: at.settings }));
-    return { revision: at.revision, settings: at.settings, objects: at.objects, clusterModel: snapshot.clusterModel, policy: snapshot.model, findings };
+    return { revision: at.revision, settings: at.settings, objects: at.objects, clusterModel: snapshot.clusterModel, policy: snapshot.model, findings, northSouth: snapshot.northSouth };
   }
 
   /**

@@ -7,8 +7,10 @@ import { ConnectivityService } from '../recompute/connectivity.service';
 
 /**
  * Runs the audit rules over a cluster's latest snapshot and brings its findings up to date in
- * one transaction: new problems open findings, known ones are seen again, vanished ones are
- * resolved (and kept as history). Each opening and resolution is also an event of the cluster.
+ * one transaction: new problems open findings, known ones are seen again (with their objects,
+ * message and fix as found now), vanished ones are resolved (and kept as history). Each opening
+ * and resolution is also an event of the cluster. The snapshot records the audited revision,
+ * which only moves forward.
  */
 @Injectable()
 export class AuditService {
@@ -41,6 +43,15 @@ export class AuditService {
       // Audits of one cluster are ordered by a lock of their own: holding the cluster row for
       // the whole reconciliation would make writers (and the recompute) wait for it.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`findings:${clusterId}`}))`;
+      // Under that lock, audits only move forward: with several workers an audit of an older
+      // revision can finish after a newer one, and would reopen or resolve findings wrongly.
+      const [head] = await tx.$queryRaw<{ auditedRevision: number }[]>`
+        SELECT "auditedRevision" FROM "ClusterSnapshot" WHERE "clusterId" = ${clusterId}::uuid`;
+      if (!head) return { skipped: 'cluster deleted' };
+      if (revision < head.auditedRevision) {
+        this.logger.log(`cluster ${cluster.name}: audit of revision ${revision} skipped: revision ${head.auditedRevision} is already audited`);
+        return { skipped: `revision ${revision} is older than the audited revision ${head.auditedRevision}` };
+      }
       const open = await tx.finding.findMany({ where: { clusterId, state: 'open' } });
       const { opened, stillOpen, resolved } = reconcileFindings(open, findings);
       const now = new Date();
@@ -66,10 +77,14 @@ export class AuditService {
         }
       }
       if (stillOpen.length) {
-        await tx.finding.updateMany({
-          where: { clusterId, state: 'open', key: { in: stillOpen.map((f) => f.key) } },
-          data: { lastSeenRevision: revision, lastSeenAt: now },
-        });
+        // Seen again, and brought up to date: the objects, message and fix of a problem can change
+        // while its key stays (a name shared by one more namespace). One statement for all rows.
+        await tx.$executeRaw`
+          UPDATE "Finding" AS f
+          SET "lastSeenRevision" = ${revision}, "lastSeenAt" = ${now}, severity = v.severity, objects = v.objects::jsonb, message = v.message, fix = v.fix
+          FROM unnest(${stillOpen.map((x) => x.key)}::text[], ${stillOpen.map((x) => x.severity)}::text[], ${stillOpen.map((x) => JSON.stringify(x.objects))}::text[],
+                      ${stillOpen.map((x) => x.message)}::text[], ${stillOpen.map((x) => x.fix)}::text[]) AS v(key, severity, objects, message, fix)
+          WHERE f."clusterId" = ${clusterId}::uuid AND f.state = 'open' AND f.key = v.key`;
       }
       const resolvedKeys = new Set(resolved);
       const closing = open.filter((f) => resolvedKeys.has(f.key));
@@ -77,6 +92,8 @@ export class AuditService {
         await tx.finding.updateMany({ where: { id: { in: closing.map((f) => f.id) } }, data: { state: 'resolved', resolvedAt: now } });
         for (const f of closing) events.push({ revision, type: 'finding-resolved', payload: { id: f.id, rule: f.rule, severity: f.severity, message: f.message } });
       }
+      await tx.$executeRaw`
+        UPDATE "ClusterSnapshot" SET "auditedRevision" = ${revision} WHERE "clusterId" = ${clusterId}::uuid AND "auditedRevision" < ${revision}`;
       await appendClusterEvents(tx, clusterId, events);
       const counts = { revision, opened: opened.length, resolved: closing.length, open: opened.length + stillOpen.length };
       this.logger.log(`cluster ${cluster.name}: audit at revision ${revision}: ${counts.open} open, ${counts.opened} opened, ${counts.resolved} resolved`);

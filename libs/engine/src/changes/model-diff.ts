@@ -4,13 +4,15 @@ import type { ClusterModel } from '../workloads/cluster-model';
 import type { ComputeSettings } from '../workloads/cluster-objects';
 import { connectivityChange, type ConnectivityChangeOptions, type ConnectivitySide } from './connectivity-change';
 import type { ConnectionDiff } from './connectivity-diff';
+import { diffNorthSouth, type GatewayRouteChange, type IngressRouteChange, type NorthSouthSide } from './north-south-diff';
 
 /**
- * What a change does to the network, three ways: the workload connectivity (peer diff rows),
- * the service routes (each ClusterIP:port and the ready endpoints kube-proxy balances over,
- * the same on every node), and the records cluster DNS serves.
+ * What a change does to the network: the workload connectivity (peer diff rows), the service
+ * routes (each ClusterIP:port and the ready endpoints kube-proxy balances over, the same on every
+ * node), north-south routing (Ingress tables, HTTPRoutes on Gateways: north-south-diff.ts), and
+ * the records cluster DNS serves. North-south rows need the objects of each side.
  */
-export type ModelSide = ConnectivitySide;
+export type ModelSide = ConnectivitySide & Omit<NorthSouthSide, 'clusterModel'>;
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -36,6 +38,8 @@ export interface DnsChange {
 export interface ModelDiff {
   connectivity: ConnectionDiff[];
   routes: RouteChange[];
+  ingressRoutes: IngressRouteChange[];
+  gatewayRoutes: GatewayRouteChange[];
   dns: DnsChange[];
 }
 
@@ -107,5 +111,6 @@ export function diffModels(before: ModelSide, after: ModelSide, settings: Pick<C
           (x, y) => x.values.join('\n') === y.values.join('\n'),
           (change, old, now): DnsChange => ({ name: (old ?? now)!.name, type: (old ?? now)!.type, change, ...(old ? { old: old.values } : {}), ...(now ? { new: now.values } : {}) }),
         );
-  return { connectivity, routes, dns };
+  const northSouth = diffNorthSouth(before, after);
+  return { connectivity, routes, ingressRoutes: northSouth.ingress, gatewayRoutes: northSouth.gateway, dns };
 }

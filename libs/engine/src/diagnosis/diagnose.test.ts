@@ -65,9 +65,9 @@ spec:
 ---
 `;
 
-function run(to: string, extra = '', options: { port?: number | string; cni?: string } = {}): Diagnosis {
+function run(to: string, extra = '', options: { port?: number | string; cni?: string; base?: string } = {}): Diagnosis {
   const settings = { ...SETTINGS, cni: options.cni ?? 'calico' };
-  const clusterModel = computeClusterModel(objectsFromYaml(BASE + extra), settings);
+  const clusterModel = computeClusterModel(objectsFromYaml((options.base ?? BASE) + extra), settings);
   const policy = policyModelOf(clusterModel, settings);
   const records = dnsRecords({ services: clusterModel.services, endpoints: clusterModel.endpoints, pods: clusterModel.pods, clusterDomain: settings.clusterDomain });
   const web = clusterModel.pods.find((p) => p.name === 'web')!;
@@ -86,6 +86,7 @@ describe('diagnose: the triage of "why can\'t A reach B?"', () => {
     expect(d.firstFailure).toBeUndefined();
     expect(stepOf(d, 'dns').summary).toContain('10.96.0.20');
     expect(stepOf(d, 'dns').commands).toContain('kubectl exec -n shop web -- nslookup api');
+    expect(stepOf(d, 'endpoints').commands).toContain('kubectl get endpoints api -n shop');
     expect(stepOf(d, 'endpoints').commands).toContain('kubectl get endpointslices -n shop -l kubernetes.io/service-name=api -o wide');
   });
 
@@ -168,5 +169,64 @@ metadata: { name: pay }
     const d = run('svc/shop/api', '', { port: 443 });
     expect(d.firstFailure).toBe('service');
     expect(stepOf(d, 'service').summary).toContain('has no port 443');
+  });
+
+  describe('dns: the lookup is a connection to the cluster DNS, judged as the egress-without-dns audit judges it', () => {
+    const ONLY_API = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-egress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Egress]
+  egress: [{ to: [{ podSelector: { matchLabels: { app: api } } }], ports: [{ port: 8080 }] }]
+---
+`;
+    const WITH_DNS = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-egress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Egress]
+  egress:
+    - { to: [{ podSelector: { matchLabels: { app: api } } }], ports: [{ port: 8080 }] }
+    - { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { k8s-app: kube-dns } } }], ports: [{ port: 53, protocol: UDP }, { port: 53, protocol: TCP }] }
+---
+`;
+
+    it('fails when an egress-isolated source may not send UDP or TCP 53 to the kube-dns endpoints', () => {
+      const d = run('api', ONLY_API);
+      expect(d.firstFailure).toBe('dns');
+      expect(d.verdict).toBe('unreachable');
+      const dns = stepOf(d, 'dns');
+      expect(dns.status).toBe('fail');
+      expect(dns.summary).toContain('may not send UDP 53 or TCP 53 to the endpoints of kube-system/kube-dns');
+      expect(dns.evidence['dnsEgress']).toEqual({ blocked: ['UDP', 'TCP'], isolatedBy: ['shop/web-egress'], dnsDestination: 'the endpoints of kube-system/kube-dns' });
+      expect(dns.fix).toContain('Add to the egress rules of shop/web-egress');
+      expect(dns.fix).toContain('{ protocol: TCP, port: 53 }');
+      expect(dns.commands).toContain('kubectl describe networkpolicy -n shop web-egress');
+      // The later steps still say what the answer would reach.
+      expect(status(d)).toMatchObject({ service: 'pass', endpoints: 'pass', 'egress-policy': 'pass' });
+    });
+
+    it('fails as well when kube-dns has no endpoints (the default cluster), against a hypothetical CoreDNS pod', () => {
+      const base = BASE.replace(/apiVersion: v1\nkind: Pod\nmetadata:\n  name: coredns\n[\s\S]*?---\n/, '');
+      expect(base).not.toContain('coredns');
+      const d = run('api', ONLY_API, { base });
+      expect(d.firstFailure).toBe('dns');
+      expect(stepOf(d, 'dns').summary).toContain('none exist: judged against a hypothetical CoreDNS pod');
+      expect(run('api', WITH_DNS, { base }).steps.find((x) => x.step === 'dns')!.status).toBe('pass');
+    });
+
+    it('passes when UDP and TCP 53 are allowed; warns when only TCP is blocked', () => {
+      const d = run('api', WITH_DNS);
+      expect(status(d)).toMatchObject({ dns: 'pass', 'egress-policy': 'pass' });
+      expect(d.verdict).toBe('reachable');
+      const unenforced = run('api', ONLY_API, { cni: 'flannel' });
+      expect(stepOf(unenforced, 'dns')).toMatchObject({ status: 'warn', summary: expect.stringContaining('does not enforce') });
+      expect(unenforced.firstFailure).toBeUndefined();
+      const udpOnly = run('api', DENY_EGRESS);
+      expect(stepOf(udpOnly, 'dns').status).toBe('warn');
+      expect(stepOf(udpOnly, 'dns').summary).toContain('may not send TCP 53');
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { parseIpAddress } from '../addresses/cidr-blocks';
+import { blockedDnsProtocols, clusterDnsCheck, dnsEgressFix } from '../audits/cluster-dns';
 import { DomainError } from '../errors/domain-error';
 import type { DirectionExplanation, PolicyModel, Verdict } from '../policy/policy-model';
 import { normalizeDnsName, serviceDnsName, type DnsRecord } from '../services/dns-records';
@@ -45,7 +46,7 @@ export interface DiagnoseInput {
   clusterModel: ClusterModel;
   policy: PolicyModel;
   records: readonly DnsRecord[];
-  settings: Pick<ComputeSettings, 'clusterDomain' | 'serviceCidr' | 'cni'>;
+  settings: Pick<ComputeSettings, 'clusterDomain' | 'serviceCidr' | 'cni' | 'podCidr'>;
   from: { pod: ModelPod };
   /** As the user typed it: `svc/<ns>/<name>`, a DNS name, a ClusterIP, or `<ns>/<pod>`. */
   to: string;
@@ -124,7 +125,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
       endpointLabel = resolved.endpointLabel;
       external = resolved.external;
       podTarget = resolved.pods;
-      stop = resolved.step.status === 'fail';
+      // A lookup the source's egress blocks still has an answer: the later steps judge what it would reach.
+      stop = resolved.unresolved === true;
       if ('dnsName' in ref && !resolved.service && !resolved.pods && !resolved.external) stop = true;
     }
   }
@@ -269,21 +271,28 @@ function dnsStep(
   name: string,
   exec: (name: string) => string,
   zone: string,
-): { step: DiagnosisStep; service?: ServiceModel; endpointLabel?: string; external?: string; pods?: ModelPod[] } {
+): { step: DiagnosisStep; unresolved?: boolean; service?: ServiceModel; endpointLabel?: string; external?: string; pods?: ModelPod[] } {
   const { clusterModel, policy } = input;
-  const evidence = { searchPath: dns.searchPath, queries: dns.queries, answer: { rcode: dns.answer.rcode, name: dns.answer.name, addresses: dns.answer.addresses, cnames: dns.answer.cnames } };
+  const evidence: Record<string, unknown> = { searchPath: dns.searchPath, queries: dns.queries, answer: { rcode: dns.answer.rcode, name: dns.answer.name, addresses: dns.answer.addresses, cnames: dns.answer.cnames } };
   const commands = [exec(name)];
   const answer = dns.answer;
+  // The lookup itself is a connection to the cluster DNS: judged as the egress-without-dns audit judges it.
+  const blocked = dnsEgressBlocked(input);
+  const judged = (resolved: string, status: DiagnosisStatus = 'pass') => {
+    if (!blocked) return step('dns', status, resolved, evidence, commands);
+    evidence['dnsEgress'] = blocked.evidence;
+    return step('dns', blocked.status, `${resolved}; but ${blocked.summary}`, evidence, [...commands, ...blocked.commands], blocked.fix);
+  };
   if (answer.cnames.length > 0 && !answer.canonicalName) {
     const external = answer.cnames[answer.cnames.length - 1]!;
     const svc = answer.name ? serviceOfName(clusterModel.services, answer.name, zone) : undefined;
-    return { step: step('dns', 'pass', `${name} is a CNAME to ${external}, outside the cluster`, evidence, commands), ...(svc ? { service: svc.service } : {}), external };
+    return { step: judged(`${name} is a CNAME to ${external}, outside the cluster`), ...(svc ? { service: svc.service } : {}), external };
   }
   if (answer.addresses.length === 0) {
     const bare = normalizeDnsName(name);
     const inZone = bare === zone || bare.endsWith(`.${zone}`);
     if (!inZone && bare.includes('.')) {
-      return { step: step('dns', 'warn', `${bare} is outside the cluster zone: resolved upstream, unknown here`, evidence, commands), external: bare };
+      return { step: judged(`${bare} is outside the cluster zone: resolved upstream, unknown here`, 'warn'), external: bare };
     }
     const short = bare.split('.')[0]!;
     const elsewhere = clusterModel.services.filter((s) => s.name === short);
@@ -292,33 +301,45 @@ function dnsStep(
         ? `a service named ${short} exists in ${elsewhere.map((s) => s.namespace).join(', ')}, not in ${input.from.pod.namespace}: use ${elsewhere.map((s) => `${s.name}.${s.namespace}`).join(' or ')} (a short name resolves in the client's own namespace)`
         : `no service or pod answers ${bare}: check the name, or create the Service`;
     const rcode = answer.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : 'NODATA';
-    return { step: step('dns', 'fail', `${name} does not resolve from ${input.from.pod.namespace} (${rcode})`, evidence, [...commands, `kubectl get services -A --field-selector metadata.name=${short}`], fix) };
+    return { unresolved: true, step: step('dns', 'fail', `${name} does not resolve from ${input.from.pod.namespace} (${rcode})`, evidence, [...commands, `kubectl get services -A --field-selector metadata.name=${short}`], fix) };
   }
   const canonical = answer.canonicalName ?? answer.name!;
   const owner = serviceOfName(clusterModel.services, canonical, zone);
-  const dnsWarning = dnsEgressDenied(input);
-  const status: DiagnosisStatus = dnsWarning ? 'warn' : 'pass';
-  const summary = `${name} resolves to ${answer.addresses.join(', ')} (${canonical})${dnsWarning ? `; but ${dnsWarning}` : ''}`;
-  const fix = dnsWarning ? `allow egress UDP and TCP 53 to the kube-dns pods in kube-system from ${keyOf(input.from.pod)}` : undefined;
-  if (owner) return { step: step('dns', status, summary, evidence, commands, fix), service: owner.service, ...(owner.endpointLabel ? { endpointLabel: owner.endpointLabel } : {}) };
+  const resolved = judged(`${name} resolves to ${answer.addresses.join(', ')} (${canonical})`);
+  if (owner) return { step: resolved, service: owner.service, ...(owner.endpointLabel ? { endpointLabel: owner.endpointLabel } : {}) };
   const service = clusterModel.services.find((s) => s.clusterIPs.includes(answer.addresses[0]!));
-  if (service) return { step: step('dns', status, summary, evidence, commands, fix), service };
-  return { step: step('dns', status, summary, evidence, commands, fix), pods: policy.allPods().filter((p) => p.ips.includes(answer.addresses[0]!)) };
+  if (service) return { step: resolved, service };
+  return { step: resolved, pods: policy.allPods().filter((p) => p.ips.includes(answer.addresses[0]!)) };
 }
 
-/** Is the source denied UDP 53 to every ready kube-dns endpoint (an egress-isolated pod without a DNS rule)? */
-function dnsEgressDenied(input: DiagnoseInput): string | undefined {
-  const { clusterModel, policy } = input;
-  const dns = clusterModel.services.find((s) => s.namespace === 'kube-system' && s.name === 'kube-dns');
-  const port = dns?.ports.find((p) => p.protocol === 'UDP' && p.port === 53);
-  const ready = (clusterModel.endpoints.find((e) => e.namespace === 'kube-system' && e.service === 'kube-dns')?.endpoints ?? []).filter((e) => e.ready);
-  if (!dns || !port || ready.length === 0) return undefined;
-  const ok = ready.some((e) => {
-    const [ns, name] = e.pod?.split('/') ?? [];
-    const pod = ns && name ? policy.findPod(ns, name) : undefined;
-    return policy.evaluate({ pod: input.from.pod }, pod ? { pod } : { ip: e.ip }, e.ports[port.name]?.port ?? 53, 'UDP').allowed;
-  });
-  return ok ? undefined : `${keyOf(input.from.pod)} may not send UDP 53 to cluster DNS (kube-system/kube-dns): the lookup itself would fail`;
+/**
+ * Does the source's egress block its DNS lookups (an egress-isolated pod without a DNS rule)?
+ * UDP blocked: every lookup fails (fail). Only TCP blocked: answers too large for UDP fail (warn).
+ * On a CNI plugin that does not enforce policy the lookups go through in fact (warn).
+ */
+function dnsEgressBlocked(input: DiagnoseInput): { status: DiagnosisStatus; summary: string; evidence: Record<string, unknown>; commands: string[]; fix: string } | undefined {
+  const { clusterModel, policy, settings } = input;
+  const source = policy.findPod(input.from.pod.namespace, input.from.pod.name);
+  if (!source || policy.classOfPod(source).egressPolicies.length === 0) return undefined;
+  const check = clusterDnsCheck({ model: clusterModel, policy, podCidr: settings.podCidr });
+  const blocked = blockedDnsProtocols(check, policy, source);
+  if (blocked.length === 0) return undefined;
+  const policies = policy.classOfPod(source).egressPolicies.map((p) => p.key).sort();
+  const udp = blocked.includes('UDP');
+  const ports = blocked.map((p) => `${p} 53`).join(' or ');
+  return {
+    status: udp && policy.enforced ? 'fail' : 'warn',
+    summary: `${keyOf(source)} is isolated for egress by ${policies.join(', ')} and may not send ${ports} to ${check.describe}: ${udp ? 'the lookup itself fails' : 'answers too large for UDP fail'}${policy.enforced ? '' : ' (but the CNI plugin does not enforce it)'}`,
+    evidence: { blocked, isolatedBy: policies, dnsDestination: check.describe },
+    commands: [
+      `kubectl get endpoints kube-dns -n kube-system`,
+      ...policies.map((key) => {
+        const [ns, pname] = key.split('/');
+        return `kubectl describe networkpolicy -n ${ns} ${pname}`;
+      }),
+    ],
+    fix: dnsEgressFix(policies[0]!),
+  };
 }
 
 function serviceOfName(services: readonly ServiceModel[], name: string, zone: string): { service: ServiceModel; endpointLabel?: string } | undefined {
@@ -404,7 +425,7 @@ function serviceStep(input: DiagnoseInput, service: ServiceModel | undefined, re
 
 function endpointsStep(input: DiagnoseInput, service: ServiceModel, port: ServicePortModel | undefined, endpointLabel: string | undefined): { step: DiagnosisStep; candidates: Candidate[] } {
   const ns = service.namespace;
-  const commands = [`kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${service.name} -o wide`];
+  const commands = [`kubectl get endpoints ${service.name} -n ${ns}`, `kubectl get endpointslices -n ${ns} -l kubernetes.io/service-name=${service.name} -o wide`];
   if (service.selector) commands.push(`kubectl get pods -n ${ns} -l ${selectorText(service.selector)} -o wide`);
   const all = (input.clusterModel.endpoints.find((e) => e.namespace === ns && e.service === service.name)?.endpoints ?? []).filter((e) => endpointLabel === undefined || e.hostname === endpointLabel || e.ip.replace(/[.:]/g, '-') === endpointLabel);
   const describe = (e: EndpointModel) => ({ pod: e.pod ?? null, ip: e.ip, ready: e.ready, ports: e.ports });

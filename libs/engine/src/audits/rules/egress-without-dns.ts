@@ -1,52 +1,27 @@
-import { cidrLast, cidrsOverlap, parseCidr } from '../../addresses/cidr-blocks';
-import { connectionsInclude } from '../../connectivity/connection-set';
-import { ipBlockContains, type CompiledPeer, type CompiledPolicy } from '../../policy/compiled-policies';
-import type { NamedPort, PodClass } from '../../policy/pod-classes';
-import { NAMESPACE_NAME_LABEL_KEY, PolicyModel } from '../../policy/policy-model';
 import type { ModelPod, Protocol } from '../../workloads/pods-from-workloads';
-import { findingOf, selectsLabels, type AuditInput, type AuditRule, type Finding } from '../finding';
+import { clusterDnsCheck, dnsEgressFix, DNS_PROTOCOLS } from '../cluster-dns';
+import { findingOf, type AuditRule, type Finding } from '../finding';
 
 /**
  * A pod isolated for egress may only open what its policies allow; without UDP and TCP 53 to
- * the cluster DNS it cannot resolve any name (resolv.conf points at the kube-dns ClusterIP, and
- * policy is judged on the DNS pod behind it: semantics.md, "Reaching a Service"). TCP matters
- * too: answers over 512 bytes retry over TCP.
- *
- * The DNS destination, in order (what we chose):
- *  1. the endpoint pods of kube-system/kube-dns, on the target port its port-53 ports resolve to;
- *  2. else pods of kube-system labelled k8s-app=kube-dns, on port 53;
- *  3. else (the usual simulated cluster: kube-dns without CoreDNS pods) a hypothetical CoreDNS
- *     pod in kube-system labelled k8s-app=kube-dns, declaring `dns` UDP 53 and `dns-tcp` TCP 53,
- *     with an unknown address in the pod CIDR: the egress rules are evaluated against it
- *     directly, an ipBlock counting only when it covers the whole pod CIDR.
- * Only egress is judged here; the DNS pods' own ingress is not this rule's concern. A DNS
- * destination counts as reachable when at least one DNS pod is.
+ * the cluster DNS it cannot resolve any name. Which pods count as the cluster DNS, and how the
+ * egress toward them is judged, is cluster-dns.ts's (the diagnosis's dns step judges alike).
+ * Findings are per workload: its pods share their policies.
  */
-const PROTOCOLS: readonly Protocol[] = ['UDP', 'TCP'];
-const DNS_LABELS = { 'k8s-app': 'kube-dns' };
-const COREDNS_PORTS: ReadonlyMap<string, NamedPort> = new Map([
-  ['dns', { protocol: 'UDP', port: 53 }],
-  ['dns-tcp', { protocol: 'TCP', port: 53 }],
-  ['metrics', { protocol: 'TCP', port: 9153 }],
-]);
-
-type DnsCheck = { describe: string; allows(pod: ModelPod, cls: PodClass, protocol: Protocol): boolean };
-
 export const egressWithoutDns: AuditRule = {
   id: 'egress-without-dns',
   severity: 'high',
   title: 'Egress-isolated pods cannot reach cluster DNS',
   description: 'Pods isolated for egress have no egress rule allowing UDP and TCP port 53 to the cluster DNS (kube-system/kube-dns), so name resolution fails.',
-  check(input) {
-    const { policy } = input;
-    const dns = dnsCheck(input);
+  check({ model, policy, settings }) {
+    const dns = clusterDnsCheck({ model, policy, podCidr: settings.podCidr });
     const byClass = new Map<number, Protocol[]>();
     const byOwner = new Map<string, { pod: ModelPod; blocked: Set<Protocol>; policies: Set<string> }>();
     for (const pod of policy.allPods()) {
       const cls = policy.classOfPod(pod);
       if (cls.egressPolicies.length === 0) continue;
       let blocked = byClass.get(cls.index);
-      if (!blocked) byClass.set(cls.index, (blocked = PROTOCOLS.filter((p) => !dns.allows(pod, cls, p))));
+      if (!blocked) byClass.set(cls.index, (blocked = DNS_PROTOCOLS.filter((p) => !dns.allows(pod, cls, p))));
       if (blocked.length === 0) continue;
       const key = `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`;
       const entry = byOwner.get(key) ?? { pod, blocked: new Set<Protocol>(), policies: new Set<string>() };
@@ -57,69 +32,16 @@ export const egressWithoutDns: AuditRule = {
     const out: Finding[] = [];
     for (const { pod, blocked, policies } of byOwner.values()) {
       const owner = { kind: pod.owner.kind, namespace: pod.namespace, name: pod.owner.name };
-      const protocols = PROTOCOLS.filter((p) => blocked.has(p));
+      const protocols = DNS_PROTOCOLS.filter((p) => blocked.has(p));
       const selecting = [...policies].sort();
       out.push(
         findingOf(this, {
           objects: [owner],
           message: `${owner.kind} ${owner.namespace}/${owner.name} is isolated for egress by ${selecting.join(', ')}, and no egress rule allows ${protocols.map((p) => `${p} 53`).join(' or ')} to ${dns.describe}: name resolution fails${protocols.length === 1 ? ` over ${protocols[0]}` : ''}.`,
-          fix: `Add to the egress rules of ${selecting[0]} (or a policy selecting the same pods):\n- to:\n    - namespaceSelector: { matchLabels: { kubernetes.io/metadata.name: kube-system } }\n      podSelector: { matchLabels: { k8s-app: kube-dns } }\n  ports:\n    - { protocol: UDP, port: 53 }\n    - { protocol: TCP, port: 53 }`,
+          fix: dnsEgressFix(selecting[0]!),
         }),
       );
     }
     return out;
   },
 };
-
-function dnsCheck({ model, policy, settings }: AuditInput): DnsCheck {
-  const endpoints = model.endpoints.find((e) => e.namespace === 'kube-system' && e.service === 'kube-dns')?.endpoints ?? [];
-  const service = model.services.find((s) => s.namespace === 'kube-system' && s.name === 'kube-dns');
-  const endpointPods = endpoints
-    .map((e) => {
-      const [ns, name] = (e.pod ?? '').split('/');
-      const pod = ns && name ? policy.findPod(ns, name) : undefined;
-      return pod ? { pod, ports: e.ports } : undefined;
-    })
-    .filter((e) => e !== undefined);
-  if (endpointPods.length > 0) {
-    const targets = (protocol: Protocol) =>
-      endpointPods.map(({ pod, ports }) => {
-        const name = service?.ports.find((p) => p.port === 53 && p.protocol === protocol)?.name;
-        return { pod, port: (name !== undefined ? ports[name]?.port : undefined) ?? 53 };
-      });
-    return {
-      describe: 'the endpoints of kube-system/kube-dns',
-      allows: (pod, _cls, protocol) => targets(protocol).some((t) => policy.evaluate({ pod }, { pod: t.pod }, t.port, protocol).egress.allowed),
-    };
-  }
-  const labelled = policy.allPods().filter((p) => p.namespace === 'kube-system' && selectsLabels(DNS_LABELS, p.labels));
-  if (labelled.length > 0) {
-    return {
-      describe: 'the kube-system pods labelled k8s-app=kube-dns',
-      allows: (pod, _cls, protocol) => labelled.some((dnsPod) => policy.evaluate({ pod }, { pod: dnsPod }, 53, protocol).egress.allowed),
-    };
-  }
-  const kubeSystem = model.namespaces.find((n) => n.name === 'kube-system')?.labels ?? {};
-  const nsLabels = { ...kubeSystem, [NAMESPACE_NAME_LABEL_KEY]: 'kube-system' };
-  const podCidr = parseCidr(settings.podCidr);
-  const peerMatches = (owner: CompiledPolicy, peer: CompiledPeer): boolean => {
-    if (peer.kind === 'ipBlock') {
-      if (!podCidr || peer.block.cidr.family !== podCidr.family) return false;
-      const covers = ipBlockContains(peer.block, { family: podCidr.family, value: podCidr.network }) && ipBlockContains(peer.block, { family: podCidr.family, value: cidrLast(podCidr) });
-      return covers && !peer.block.except.some((e) => cidrsOverlap(e, podCidr));
-    }
-    const inNamespace = peer.namespaceSelector ? peer.namespaceSelector.matches(nsLabels) : owner.namespace === 'kube-system';
-    return inNamespace && (peer.podSelector ? peer.podSelector.matches(DNS_LABELS) : true);
-  };
-  return {
-    describe: 'kube-system pods labelled k8s-app=kube-dns (none exist: judged against a hypothetical CoreDNS pod)',
-    allows: (_pod, cls, protocol) =>
-      cls.egressPolicies.some((p) =>
-        (p.egress ?? []).some(
-          (rule) =>
-            (!rule.peers || rule.peers.some((peer) => peerMatches(p, peer))) &&
-            connectionsInclude(PolicyModel.ruleConnections(rule, COREDNS_PORTS), protocol, 53),
-        ),
-      ),
-  };
-}

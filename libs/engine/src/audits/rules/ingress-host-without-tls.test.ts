@@ -31,4 +31,14 @@ describe(RULE, () => {
     expect(findingsOf(RULE, ingress([''], '')).map((f) => f.key)).toEqual([`${RULE}|Ingress/shop/web|host=*`]);
     expect(findingsOf(RULE, ingress([''], '  tls: [{ secretName: default-cert }]'))).toEqual([]);
   });
+
+  it('flags a host whose tls entry has no secretName, and resolves when the secret is set', () => {
+    const withoutSecret = findingsOf(RULE, ingress(['shop.example.com'], '  tls: [{ hosts: [shop.example.com] }]'));
+    expect(withoutSecret.map((f) => f.key)).toEqual([`${RULE}|Ingress/shop/web|host=shop.example.com`]);
+    expect(withoutSecret[0]!.message).toContain('has no secretName');
+    expect(withoutSecret[0]!.fix).toContain('Set secretName');
+    expect(findingsOf(RULE, ingress(['shop.example.com'], '  tls: [{ hosts: ["*.example.com"] }]'))).toHaveLength(1);
+    expect(findingsOf(RULE, ingress([''], '  tls: [{ hosts: [] }]')).map((f) => f.key)).toEqual([`${RULE}|Ingress/shop/web|host=*`]);
+    expect(findingsOf(RULE, ingress(['shop.example.com'], '  tls: [{ hosts: [shop.example.com] }, { hosts: [shop.example.com], secretName: shop-tls }]'))).toEqual([]);
+  });
 });

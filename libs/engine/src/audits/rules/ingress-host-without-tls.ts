@@ -1,45 +1,49 @@
+import { ingressHostMatches } from '../../ingress/ingress-routes';
 import { findingOf, list, namespaceOf, record, type AuditRule } from '../finding';
 
 /**
- * A host served without TLS carries requests, cookies and credentials in clear text. A host is
- * covered by a `tls` entry that lists it, a wildcard entry matching it by exactly one label
- * (semantics.md, Ingress host rules), or an entry without `hosts` (the controller's default
- * certificate for every host). A rule without a host (every host) counts as the host `*`.
+ * A host served without TLS carries requests, cookies and credentials in clear text. TLS is
+ * terminated by a `tls` entry with a `secretName` (semantics.md, Ingress: "`tls[].hosts` with
+ * `secretName`"), as the routing tables read it: an entry that lists the host, a wildcard entry
+ * matching it by exactly one label, or an entry without `hosts` (the secret serves every host).
+ * An entry without `secretName` terminates nothing. A rule without a host (every host) counts as
+ * the host `*`, covered only by an entry without `hosts`.
  */
 export const ingressHostWithoutTls: AuditRule = {
   id: 'ingress-host-without-tls',
   severity: 'medium',
   title: 'Ingress host served without TLS',
-  description: 'An Ingress rule serves a host that no spec.tls entry covers, so it is reachable over plain HTTP only.',
+  description: 'An Ingress rule serves a host that no spec.tls entry with a secretName covers, so it is reachable over plain HTTP only.',
   check({ objects }) {
     return objects
       .filter((o) => o.kind === 'Ingress')
       .flatMap((o) => {
         const spec = record(o.spec);
-        const tls = list(spec.tls).map((t) => list(record(t).hosts).filter((h): h is string => typeof h === 'string'));
-        const hosts = [...new Set(list(spec.rules).map((r) => record(r).host).map((h) => (typeof h === 'string' && h !== '' ? h : '*')))].sort();
+        const tls = list(spec.tls).map((t) => ({
+          hosts: list(record(t).hosts).filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()),
+          secret: typeof record(t).secretName === 'string' && record(t).secretName !== '',
+        }));
+        const hosts = [...new Set(list(spec.rules).map((r) => record(r).host).map((h) => (typeof h === 'string' && h !== '' ? h.toLowerCase() : '*')))].sort();
         const namespace = namespaceOf(o);
+        const covering = (host: string) => tls.filter((entry) => entry.hosts.length === 0 || (host !== '*' && entry.hosts.some((t) => ingressHostMatches(t, host))));
         return hosts
-          .filter((host) => !tls.some((entry) => entry.length === 0 || entry.some((t) => covers(t, host))))
-          .map((host) =>
-            findingOf(this, {
+          .filter((host) => !covering(host).some((entry) => entry.secret))
+          .map((host) => {
+            const listedWithoutSecret = covering(host).length > 0;
+            const name = `${namespace}/${o.metadata.name}`;
+            return findingOf(this, {
               objects: [{ kind: 'Ingress', namespace, name: o.metadata.name }],
               detail: `host=${host}`,
-              message:
-                host === '*'
-                  ? `Ingress ${namespace}/${o.metadata.name} has a rule without host and no TLS entry: it serves every host over plain HTTP.`
-                  : `Ingress ${namespace}/${o.metadata.name} serves host ${host} without TLS: no spec.tls entry lists it.`,
-              fix: `Add to spec.tls of ${namespace}/${o.metadata.name}: - hosts: [${host === '*' ? '<host>' : host}]\n    secretName: <a kubernetes.io/tls Secret in ${namespace}> (cert-manager can issue it), and redirect HTTP to HTTPS.`,
-            }),
-          );
+              message: listedWithoutSecret
+                ? `Ingress ${name} serves ${host === '*' ? 'every host' : `host ${host}`} without TLS: the spec.tls entry covering it has no secretName, so it terminates nothing.`
+                : host === '*'
+                  ? `Ingress ${name} has a rule without host and no TLS entry: it serves every host over plain HTTP.`
+                  : `Ingress ${name} serves host ${host} without TLS: no spec.tls entry lists it.`,
+              fix: listedWithoutSecret
+                ? `Set secretName on the spec.tls entry of ${name} covering ${host === '*' ? 'every host' : host}: a kubernetes.io/tls Secret in ${namespace} (cert-manager can issue it), and redirect HTTP to HTTPS.`
+                : `Add to spec.tls of ${name}: - hosts: [${host === '*' ? '<host>' : host}]\n    secretName: <a kubernetes.io/tls Secret in ${namespace}> (cert-manager can issue it), and redirect HTTP to HTTPS.`,
+            });
+          });
       });
   },
 };
-
-function covers(tlsHost: string, host: string): boolean {
-  if (tlsHost === host) return true;
-  if (!tlsHost.startsWith('*.') || host === '*') return false;
-  // `*.foo.com` covers exactly one extra label.
-  const dot = host.indexOf('.');
-  return dot > 0 && host.slice(dot) === tlsHost.slice(1);
-}

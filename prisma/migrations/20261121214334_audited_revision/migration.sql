@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ClusterSnapshot" ADD COLUMN     "auditedRevision" INTEGER NOT NULL DEFAULT 0;
