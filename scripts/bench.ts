@@ -287,7 +287,7 @@ function e2eTables(e: E2eResult, label: string): string {
       '',
     );
     if (e.serverSide) {
-      const within = Object.entries(e.serverSide.withinMs);
+      const within = Object.entries(e.serverSide.withinMs).sort(([a], [b]) => Number(a) - Number(b));
       out.push(
         table(
           ['the same requests, timed by the API (/metrics)', ...within.map(([ms]) => `≤ ${ms} ms`)],
