@@ -155,6 +155,13 @@ describe('north-south: Ingress and Gateway API routing', () => {
       routes.body.routes.find((r: { namespace: string; name: string }) => `${r.namespace}/${r.name}` === route).parents[0].conditions.find((c: { type: string }) => c.type === type);
     expect(condition('shop/split', 'Accepted')).toMatchObject({ status: 'True' });
     expect(condition('other/stranger', 'Accepted')).toMatchObject({ status: 'False', reason: 'NotAllowedByListeners' });
+    const status = (conditions: Array<{ type: string; status: string; reason: string }>) => Object.fromEntries(conditions.map((c) => [c.type, `${c.status} ${c.reason}`]));
+    expect(routes.body.gatewayClasses.map((c: { name: string; conditions: [] }) => [c.name, status(c.conditions)])).toEqual([['gc', { Accepted: 'True Accepted' }]]);
+    const [gw] = routes.body.gateways;
+    expect(status(gw.conditions)).toEqual({ Accepted: 'True Accepted', Programmed: 'True Programmed' });
+    expect(gw.listeners.map((l: { name: string; supportedKinds: unknown; attachedRoutes: number; conditions: [] }) => [l.name, l.supportedKinds, l.attachedRoutes, status(l.conditions)])).toEqual([
+      ['http', [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' }], 1, { Accepted: 'True Accepted', Conflicted: 'False NoConflicts', ResolvedRefs: 'True ResolvedRefs', Programmed: 'True Programmed' }],
+    ]);
     const match = await get('/gateway/match', { url: 'http://shop.example.com/api/items' }).expect(200);
     expect(match.body.matched).toBe(true);
     expect(match.body.backends.map((b: { service: string; share: number }) => [b.service, b.share])).toEqual([

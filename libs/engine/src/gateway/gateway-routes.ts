@@ -4,30 +4,32 @@ import { ServiceIndex, type BackendEndpoint } from '../ingress/service-backends'
 import type { ServiceEndpointsModel, ServiceModel } from '../services/service-model';
 import type { ClusterObjectInput } from '../workloads/cluster-objects';
 import { intersectHostnames } from './gateway-hostnames';
+import { cond, GATEWAY_GROUP, gatewayClassView, gatewayProblem, isSupportedRouteKind, objectExists, type Condition, type GatewayClassView, type ObjectExists } from './gateway-status';
+
+export { GATEWAY_GROUP } from './gateway-status';
+export type { Condition, GatewayClassView, ParametersRefView } from './gateway-status';
 
 /**
  * Gateway API (gateway.networking.k8s.io) as a controller would program it (semantics.md,
- * "Gateway API"): Gateways with their listeners, HTTPRoutes attached to them, and the status
- * conditions a controller would write. Built once; `matchGateway` reads it. Plain JSON.
+ * "Gateway API"): GatewayClasses, Gateways with their listeners, HTTPRoutes attached to them,
+ * and the status conditions a controller would write (gateway-status.ts). Built once;
+ * `matchGateway` reads it. Plain JSON.
  */
-export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-}
 
 export interface ListenerView {
   name: string;
   port: number;
   protocol: string;
   hostname?: string;
-  tls?: { mode: string; certificateRefs: { namespace: string; name: string; kind: string }[] };
+  tls?: { mode: string; certificateRefs: { group: string; kind: string; namespace: string; name: string }[] };
+  /** As in the spec (kinds defaulted from the protocol). */
   allowedRoutes: { from: 'All' | 'Same' | 'Selector'; selector?: LabelSelector; kinds: { group: string; kind: string }[] };
+  /** Route kinds this listener accepts: the allowed kinds this implementation supports (HTTPRoute). */
+  supportedKinds: { group: string; kind: string }[];
+  /** Routes Accepted on this listener. */
   attachedRoutes: number;
+  /** Accepted, Conflicted, ResolvedRefs, Programmed (upstream ListenerConditionType). */
   conditions: Condition[];
 }
 
@@ -40,6 +42,7 @@ export interface GatewayView {
   controllerName?: string;
   creationTimestamp?: string;
   listeners: ListenerView[];
+  /** Accepted and Programmed (upstream GatewayConditionType). */
   conditions: Condition[];
 }
 
@@ -97,6 +100,8 @@ export interface HTTPRouteView {
 }
 
 export interface GatewayRoutes {
+  /** Always set by `gatewayRoutes`; optional so views stored without it still read. */
+  gatewayClasses?: GatewayClassView[];
   gateways: GatewayView[];
   routes: HTTPRouteView[];
 }
@@ -136,12 +141,16 @@ interface ReferenceGrantSpec {
 
 const inGroup = (o: ClusterObjectInput) => o.apiVersion.startsWith(`${GATEWAY_GROUP}/`);
 const nsOf = (o: ClusterObjectInput) => o.metadata.namespace ?? 'default';
-const cond = (type: string, ok: boolean, reason: string, message: string): Condition => ({ type, status: ok ? 'True' : 'False', reason, message });
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
 
 export function gatewayRoutes(input: GatewayRoutesInput): GatewayRoutes {
   const services = new ServiceIndex(input.services, input.endpoints);
-  const classes = new Map(input.objects.filter((o) => o.kind === 'GatewayClass' && inGroup(o)).map((o) => [o.metadata.name, (o.spec as { controllerName?: string } | undefined)?.controllerName ?? '']));
+  const exists = objectExists(input.objects);
+  const gatewayClasses = input.objects
+    .filter((o) => o.kind === 'GatewayClass' && inGroup(o))
+    .map((o) => gatewayClassView(o, exists))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const classes = new Map(gatewayClasses.map((c) => [c.name, c]));
   const grants = input.objects.filter((o) => o.kind === 'ReferenceGrant' && inGroup(o)).map((o) => ({ namespace: nsOf(o), spec: o.spec as ReferenceGrantSpec }));
   const namespaceLabels = new Map<string, Record<string, string>>();
   for (const o of input.objects) {
@@ -159,7 +168,7 @@ export function gatewayRoutes(input: GatewayRoutesInput): GatewayRoutes {
 
   const gateways = input.objects
     .filter((o) => o.kind === 'Gateway' && inGroup(o))
-    .map((o) => buildGateway(o, classes, granted))
+    .map((o) => buildGateway(o, classes, granted, exists))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const gatewayByKey = new Map(gateways.map((g) => [g.key, g]));
 
@@ -178,16 +187,17 @@ export function gatewayRoutes(input: GatewayRoutesInput): GatewayRoutes {
       }
     }
   }
-  return { gateways, routes };
+  return { gatewayClasses, gateways, routes };
 }
 
 type Granted = (fromKind: string, fromNs: string, toNs: string, toGroup: string, toKind: string, toName: string) => boolean;
 
-function buildGateway(o: ClusterObjectInput, classes: Map<string, string>, granted: Granted): GatewayView {
+function buildGateway(o: ClusterObjectInput, classes: Map<string, GatewayClassView>, granted: Granted, exists: ObjectExists): GatewayView {
   const namespace = nsOf(o);
-  const spec = (o.spec ?? {}) as { gatewayClassName?: string; listeners?: ListenerSpec[] };
+  const spec = (o.spec ?? {}) as { gatewayClassName?: string; listeners?: ListenerSpec[] } & Parameters<typeof gatewayProblem>[0];
   const className = spec.gatewayClassName ?? '';
-  const controllerName = classes.get(className);
+  const gatewayClass = classes.get(className);
+  const controllerName = gatewayClass?.controllerName;
   const base = {
     namespace,
     name: o.metadata.name,
@@ -201,7 +211,10 @@ function buildGateway(o: ClusterObjectInput, classes: Map<string, string>, grant
     const from = l.allowedRoutes?.namespaces?.from ?? 'Same';
     const selector = l.allowedRoutes?.namespaces?.selector;
     const kinds = (l.allowedRoutes?.kinds ?? (HTTP_PROTOCOLS.has(l.protocol) ? [{ kind: 'HTTPRoute' }] : [])).map((k) => ({ group: k.group ?? GATEWAY_GROUP, kind: k.kind }));
-    const tls = l.tls ? { mode: l.tls.mode ?? 'Terminate', certificateRefs: (l.tls.certificateRefs ?? []).map((c) => ({ namespace: c.namespace ?? namespace, name: c.name, kind: c.kind ?? 'Secret' })) } : undefined;
+    const supportedKinds = HTTP_PROTOCOLS.has(l.protocol) ? kinds.filter((k, i) => isSupportedRouteKind(k) && kinds.findIndex((x) => x.group === k.group && x.kind === k.kind) === i) : [];
+    const tls = l.tls
+      ? { mode: l.tls.mode ?? 'Terminate', certificateRefs: (l.tls.certificateRefs ?? []).map((c) => ({ group: c.group ?? '', kind: c.kind ?? 'Secret', namespace: c.namespace ?? namespace, name: c.name })) }
+      : undefined;
     return {
       name: l.name,
       port: l.port,
@@ -209,53 +222,95 @@ function buildGateway(o: ClusterObjectInput, classes: Map<string, string>, grant
       ...(l.hostname !== undefined ? { hostname: l.hostname.toLowerCase() } : {}),
       ...(tls ? { tls } : {}),
       allowedRoutes: { from, ...(from === 'Selector' && selector ? { selector } : {}), kinds },
+      supportedKinds,
       attachedRoutes: 0,
       conditions: [],
     };
   });
 
-  if (controllerName === undefined) {
+  if (!gatewayClass) {
     // No GatewayClass: no controller reconciles this Gateway, so status stays at the API defaults.
     const pending = (type: string): Condition => ({ type, status: 'Unknown', reason: 'Pending', message: `GatewayClass ${className} does not exist: no controller reconciles this Gateway` });
     for (const l of listeners) l.conditions = [pending('Accepted'), pending('Programmed')];
     return { ...base, listeners, conditions: [pending('Accepted'), pending('Programmed')] };
   }
 
-  for (const l of listeners) {
-    const conditions: Condition[] = [];
-    const supported = HTTP_PROTOCOLS.has(l.protocol);
-    // Listeners sharing a port must agree on protocol and differ in hostname (Gateway API Conflicted).
-    const peers = listeners.filter((x) => x !== l && x.port === l.port);
-    const protocolConflict = peers.some((x) => x.protocol !== l.protocol);
-    const hostnameConflict = !protocolConflict && peers.some((x) => x.hostname === l.hostname);
-    let refs = cond('ResolvedRefs', true, 'ResolvedRefs', 'all references resolved');
-    if (l.protocol === 'HTTPS') {
-      if (!l.tls || l.tls.mode !== 'Terminate' || l.tls.certificateRefs.length === 0) {
-        refs = cond('ResolvedRefs', false, 'InvalidCertificateRef', 'an HTTPS listener terminates TLS and needs tls.certificateRefs');
-      } else {
-        const foreign = l.tls.certificateRefs.find((c) => c.namespace !== namespace && !granted('Gateway', namespace, c.namespace, '', c.kind, c.name));
-        if (foreign) refs = cond('ResolvedRefs', false, 'RefNotPermitted', `certificate ${foreign.namespace}/${foreign.name} is in another namespace and no ReferenceGrant there allows it`);
+  const rejected = gatewayProblem(spec, namespace, gatewayClass, exists);
+  for (const l of listeners) l.conditions = listenerConditions(l, listeners, namespace, granted, rejected);
+  if (rejected) return { ...base, listeners, conditions: [cond('Accepted', false, rejected.reason, rejected.message), cond('Programmed', false, 'Invalid', `not accepted: ${rejected.message}`)] };
+
+  const invalid = listeners.filter((l) => !listenerUsable(l));
+  const programmed = `${listeners.length - invalid.length} of ${listeners.length} listeners programmed`;
+  const conditions =
+    listeners.length > 0 && invalid.length === listeners.length
+      ? [cond('Accepted', false, 'ListenersNotValid', 'no listener is valid'), cond('Programmed', false, 'Invalid', 'no listener is valid')]
+      : [
+          invalid.length > 0
+            ? cond('Accepted', true, 'ListenersNotValid', `accepted by ${gatewayClass.controllerName}; listeners not valid: ${invalid.map((l) => l.name).join(', ')}`)
+            : cond('Accepted', true, 'Accepted', `accepted by ${gatewayClass.controllerName}`),
+          cond('Programmed', true, 'Programmed', programmed),
+        ];
+  return { ...base, listeners, conditions };
+}
+
+/**
+ * Listener conditions (upstream ListenerConditionType and ListenerConditionReason):
+ * Accepted, Conflicted, ResolvedRefs, Programmed. A listener is Programmed (and routes attach
+ * to it) when it is Accepted, its certificates resolve and its Gateway is accepted.
+ */
+function listenerConditions(l: ListenerView, listeners: readonly ListenerView[], namespace: string, granted: Granted, rejected: { message: string } | undefined): Condition[] {
+  const supported = HTTP_PROTOCOLS.has(l.protocol);
+  // Listeners sharing a port must agree on protocol and differ in hostname.
+  const peers = listeners.filter((x) => x !== l && x.port === l.port);
+  const protocolConflict = peers.find((x) => x.protocol !== l.protocol);
+  const hostnameConflict = protocolConflict ? undefined : peers.find((x) => x.hostname === l.hostname);
+
+  const accepted = !supported
+    ? cond('Accepted', false, 'UnsupportedProtocol', `protocol ${l.protocol} is not modelled (HTTP and HTTPS are)`)
+    : l.protocol === 'HTTPS' && l.tls && l.tls.mode !== 'Terminate'
+      ? cond('Accepted', false, 'UnsupportedValue', `tls.mode ${l.tls.mode} is not valid for protocol HTTPS (Terminate is; Passthrough is for protocol TLS)`)
+      : protocolConflict || hostnameConflict
+        ? cond('Accepted', false, 'Invalid', `conflicts with listener ${(protocolConflict ?? hostnameConflict)!.name} on port ${l.port}`)
+        : cond('Accepted', true, 'Accepted', 'listener accepted');
+  const conflicted = protocolConflict
+    ? cond('Conflicted', true, 'ProtocolConflict', `listener ${protocolConflict.name} on port ${l.port} uses protocol ${protocolConflict.protocol}`)
+    : hostnameConflict
+      ? cond('Conflicted', true, 'HostnameConflict', `listener ${hostnameConflict.name} on port ${l.port} has the same hostname (${l.hostname ?? 'none'})`)
+      : cond('Conflicted', false, 'NoConflicts', 'no conflicts');
+
+  // Certificates: a reference into another namespace needs a ReferenceGrant there (RefNotPermitted,
+  // checked first as upstream requires); only core Secrets are certificates (InvalidCertificateRef).
+  // Secrets are not stored in this model, so a missing or malformed Secret is not detected.
+  const certProblems: { reason: string; message: string }[] = [];
+  if (l.protocol === 'HTTPS' && (!l.tls || l.tls.mode === 'Terminate')) {
+    const refs = l.tls?.certificateRefs ?? [];
+    if (refs.length === 0) certProblems.push({ reason: 'InvalidCertificateRef', message: 'an HTTPS listener terminates TLS and needs tls.certificateRefs' });
+    for (const c of refs) {
+      const ref = `${c.kind === 'Secret' && c.group === '' ? 'Secret' : `${c.group ? `${c.group}/` : ''}${c.kind}`} ${c.namespace}/${c.name}`;
+      if (c.namespace !== namespace && !granted('Gateway', namespace, c.namespace, c.group, c.kind, c.name)) {
+        certProblems.push({ reason: 'RefNotPermitted', message: `certificateRef ${ref} is in another namespace and no ReferenceGrant in ${c.namespace} allows Gateways from ${namespace}` });
+      } else if (c.group !== '' || c.kind !== 'Secret') {
+        certProblems.push({ reason: 'InvalidCertificateRef', message: `certificateRef ${ref}: only core Secrets are supported` });
       }
     }
-    conditions.push(supported ? cond('Accepted', true, 'Accepted', 'listener accepted') : cond('Accepted', false, 'UnsupportedProtocol', `protocol ${l.protocol} is not modelled (HTTP and HTTPS are)`));
-    conditions.push(
-      protocolConflict
-        ? cond('Conflicted', true, 'ProtocolConflict', `another listener on port ${l.port} uses a different protocol`)
-        : hostnameConflict
-          ? cond('Conflicted', true, 'HostnameConflict', `another listener on port ${l.port} has the same hostname`)
-          : cond('Conflicted', false, 'NoConflicts', 'no conflicts'),
-    );
-    conditions.push(refs);
-    const ok = supported && !protocolConflict && !hostnameConflict && refs.status === 'True';
-    conditions.push(ok ? cond('Programmed', true, 'Programmed', 'listener programmed') : cond('Programmed', false, 'Invalid', 'listener is not valid: see its other conditions'));
-    l.conditions = conditions;
   }
-  const valid = listeners.filter((l) => listenerUsable(l)).length;
-  const conditions =
-    valid > 0 || listeners.length === 0
-      ? [cond('Accepted', true, 'Accepted', `accepted by ${controllerName}`), cond('Programmed', true, 'Programmed', `${valid} of ${listeners.length} listeners programmed`)]
-      : [cond('Accepted', false, 'ListenersNotValid', 'no listener is valid'), cond('Programmed', false, 'Invalid', 'no listener is valid')];
-  return { ...base, listeners, conditions };
+  const kindProblems = l.allowedRoutes.kinds.filter((k) => !l.supportedKinds.some((s) => s.group === k.group && s.kind === k.kind));
+  const problems = [...certProblems];
+  if (kindProblems.length > 0) {
+    const names = kindProblems.map((k) => (k.group === GATEWAY_GROUP ? k.kind : `${k.group || 'core'}/${k.kind}`)).join(', ');
+    problems.push({ reason: 'InvalidRouteKinds', message: `route kinds not supported${supported ? '' : ` on protocol ${l.protocol}`}: ${names} (HTTPRoute on HTTP and HTTPS is)` });
+  }
+  const resolvedRefs = problems.length === 0 ? cond('ResolvedRefs', true, 'ResolvedRefs', 'all references resolved') : cond('ResolvedRefs', false, problems[0]!.reason, problems.map((p) => p.message).join('; '));
+
+  // An unsupported route kind leaves the listener serving the kinds it supports.
+  const programmed = rejected
+    ? cond('Programmed', false, 'Invalid', `the Gateway is not accepted: ${rejected.message}`)
+    : accepted.status !== 'True'
+      ? cond('Programmed', false, 'Invalid', `listener not accepted (${accepted.reason})`)
+      : certProblems.length > 0
+        ? cond('Programmed', false, 'Invalid', `certificateRefs do not resolve (${certProblems[0]!.reason})`)
+        : cond('Programmed', true, 'Programmed', 'listener programmed');
+  return [accepted, conflicted, resolvedRefs, programmed];
 }
 
 /** A listener routes traffic only when it is Programmed. */
@@ -336,7 +391,7 @@ function buildRoute(o: ClusterObjectInput, gateways: Map<string, GatewayView>, l
       const which = [parentRef.sectionName !== undefined ? `sectionName ${parentRef.sectionName}` : '', parentRef.port !== undefined ? `port ${parentRef.port}` : ''].filter(Boolean).join(' and ');
       return reject('NoMatchingParent', `Gateway ${key} has no listener with ${which}`, key);
     }
-    const allowing = selected.filter((l) => listenerUsable(l) && allowsNamespace(l, gw.namespace, namespace, labelsOf) && l.allowedRoutes.kinds.some((k) => k.group === GATEWAY_GROUP && k.kind === 'HTTPRoute'));
+    const allowing = selected.filter((l) => listenerUsable(l) && allowsNamespace(l, gw.namespace, namespace, labelsOf) && l.supportedKinds.some((k) => k.group === GATEWAY_GROUP && k.kind === 'HTTPRoute'));
     if (allowing.length === 0) {
       const why = selected.map((l) => `${l.name}: ${whyNotAllowed(l, gw.namespace, namespace, labelsOf)}`).join('; ');
       return reject('NotAllowedByListeners', `no listener allows this route (${why})`, key);
@@ -374,7 +429,10 @@ function allowsNamespace(l: ListenerView, gatewayNs: string, routeNs: string, la
 }
 
 function whyNotAllowed(l: ListenerView, gatewayNs: string, routeNs: string, labelsOf: (ns: string) => Record<string, string>): string {
-  if (!listenerUsable(l)) return 'listener not programmed';
+  if (!listenerUsable(l)) {
+    const programmed = l.conditions.find((c) => c.type === 'Programmed');
+    return `listener not programmed${programmed ? ` (${programmed.reason}: ${programmed.message})` : ''}`;
+  }
   if (!allowsNamespace(l, gatewayNs, routeNs, labelsOf)) return l.allowedRoutes.from === 'Same' ? `only routes in ${gatewayNs}` : `namespace ${routeNs} does not match the selector`;
   return `kind HTTPRoute not in ${l.allowedRoutes.kinds.map((k) => k.kind).join(', ') || '(none)'}`;
 }
