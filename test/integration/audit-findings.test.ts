@@ -1,8 +1,7 @@
-import { Test } from '@nestjs/testing';
-import { ConfigModule, loadConfig } from '@switchyard/config';
 import { parseManifestBody, validateClusterSettings, validateManifests, type Finding } from '@switchyard/engine';
-import { ClusterStore, ObjectStore, PersistenceModule, PrismaService } from '@switchyard/persistence';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ClusterStore, ObjectStore, PrismaService } from '@switchyard/persistence';
+import { startPersistence } from '../support/persistence-under-test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsOf } from '../../libs/engine/src/audits/audit-cluster.fixture';
 import { AuditService } from '../../apps/worker/src/audit/audit.service';
 import type { AnalysisThread } from '../../apps/worker/src/recompute/analysis-thread-client';
@@ -32,14 +31,7 @@ describe('audits reconcile findings in revision order, and keep open findings up
   let audits: AuditService;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ ...loadConfig({}), databaseUrl: inject('databaseUrl') }), PersistenceModule],
-    }).compile();
-    await moduleRef.init();
-    prisma = moduleRef.get(PrismaService);
-    clusters = moduleRef.get(ClusterStore);
-    objects = moduleRef.get(ObjectStore);
-    close = () => moduleRef.close();
+    ({ prisma, clusters, objects, close } = await startPersistence());
     // The rules' output is the test's; the model they would read is not needed.
     const models = { at: () => ({ model: {}, objectList: [] }) } as unknown as ClusterModelCache;
     const connectivity = { catchUp: async () => undefined } as unknown as ConnectivityService;

@@ -1,8 +1,7 @@
-import { Test } from '@nestjs/testing';
-import { ConfigModule, loadConfig } from '@switchyard/config';
 import { computeClusterModel, parseManifestBody, validateClusterSettings, validateManifests } from '@switchyard/engine';
-import { ClusterStore, ObjectStore, PersistenceModule, settingsOf } from '@switchyard/persistence';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { settingsOf, type ClusterStore, type ObjectStore } from '@switchyard/persistence';
+import { startPersistence } from '../support/persistence-under-test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterModelCache } from '../../apps/worker/src/recompute/cluster-model-cache';
 
 const manifests = (yaml: string) => validateManifests(parseManifestBody(yaml, 'yaml')).objects;
@@ -30,14 +29,7 @@ describe('the worker derives each revision from the one it kept', () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ ...loadConfig({}), databaseUrl: inject('databaseUrl') }), PersistenceModule],
-      providers: [ClusterModelCache],
-    }).compile();
-    await moduleRef.init();
-    clusters = moduleRef.get(ClusterStore);
-    objects = moduleRef.get(ObjectStore);
-    close = () => moduleRef.close();
+    ({ clusters, objects, close } = await startPersistence());
   });
   afterAll(async () => {
     await close();

@@ -1,9 +1,7 @@
-import { Test } from '@nestjs/testing';
-import { ConfigModule, loadConfig } from '@switchyard/config';
 import { parseLabelSelectorString, parseManifestBody, validateClusterSettings, validateManifests } from '@switchyard/engine';
-import { ClusterStore, migrationStatus, ObjectStore, PersistenceModule, PrismaService } from '@switchyard/persistence';
+import { migrationStatus, type ClusterStore, type ObjectStore, type PrismaService } from '@switchyard/persistence';
+import { startPersistence } from '../support/persistence-under-test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 
 const manifests = (yaml: string) => validateManifests(parseManifestBody(yaml, 'yaml')).objects;
 const ns = (name: string, labels = '') => `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${name}${labels ? `, labels: { ${labels} }` : ''} }\n---\n`;
@@ -15,14 +13,7 @@ describe('the object store on a real, migrated Postgres', () => {
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot({ ...loadConfig({}), databaseUrl: inject('databaseUrl') }), PersistenceModule],
-    }).compile();
-    await moduleRef.init();
-    prisma = moduleRef.get(PrismaService);
-    clusters = moduleRef.get(ClusterStore);
-    objects = moduleRef.get(ObjectStore);
-    close = () => moduleRef.close();
+    ({ prisma, clusters, objects, close } = await startPersistence());
   });
   afterAll(async () => {
     await close();
