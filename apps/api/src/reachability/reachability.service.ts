@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import {
+  connectionList,
   focusConnectionRows,
+  MAX_LISTED_WORKLOAD_PAIRS,
+  workloadPairCount,
+  type ConnectionRow,
   parseServiceTarget,
   reachService,
   reachUrl,
@@ -209,6 +213,27 @@ export class ReachabilityService {
     return { ...PolicySnapshots.revisionOf(snapshot), port, protocol, ...matrix };
   }
 
+  /**
+   * The rows asked for: the whole list (derived once per revision), or only one workload's rows,
+   * made directly rather than filtered from a whole list that may be too large to make.
+   */
+  private connectionRows(snapshot: LoadedSnapshot, focusWorkload: { namespace: string; name: string } | undefined): ConnectionRow[] {
+    if (focusWorkload) {
+      const whole = snapshot.derived.get('connections') as ConnectionRow[] | undefined;
+      if (whole) return focusConnectionRows(whole, focusWorkload);
+      return PolicySnapshots.derive(snapshot, `connections:${focusWorkload.namespace}/${focusWorkload.name}`, () =>
+        connectionList(snapshot.model, { clusterModel: snapshot.clusterModel, ingressControllers: snapshot.settings.ingressControllers, focusWorkload }),
+      );
+    }
+    const pairs = workloadPairCount(snapshot.model);
+    if (pairs > MAX_LISTED_WORKLOAD_PAIRS) {
+      throw new DomainError('INVALID', 'the connection list is too large', [
+        { path: 'focus', reason: 'FieldValueRequired', message: `${Math.round(Math.sqrt(pairs))} workloads make ${pairs} pairs, more than a whole list holds (${MAX_LISTED_WORKLOAD_PAIRS}); ask with focus=<namespace>/<workload>` },
+      ]);
+    }
+    return snapshot.connections;
+  }
+
   async connections(clusterName: string, query: { format?: string; focus?: string; consistent?: boolean }) {
     const format = (query.format ?? 'txt') as ConnectionListFormat;
     if (!['txt', 'csv', 'json', 'md', 'dot'].includes(format)) {
@@ -228,7 +253,7 @@ export class ReachabilityService {
     if (focusWorkload && !snapshot.model.allPods().some((p) => p.namespace === focusWorkload!.namespace && p.owner.name === focusWorkload!.name)) {
       throw notFound('focus', `no workload "${query.focus}" in the cluster`);
     }
-    const rows = focusConnectionRows(snapshot.connections, focusWorkload);
+    const rows = this.connectionRows(snapshot, focusWorkload);
     return {
       ...PolicySnapshots.revisionOf(snapshot),
       format,

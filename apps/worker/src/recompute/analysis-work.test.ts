@@ -57,6 +57,23 @@ describe('AnalysisWork with an omitted list', () => {
   });
 });
 
+describe('AnalysisWork with too many workloads for a whole list', () => {
+  it('does not make the list, and stores only the number of pairs', () => {
+    const pods = Array.from({ length: 5001 }, (_, i) => ({
+      namespace: 'many',
+      name: `p-${i}`,
+      labels: { app: `a-${i}` },
+      ips: [`10.${Math.floor(i / 65536) + 1}.${Math.floor(i / 256) % 256}.${i % 256}`],
+      owner: { kind: 'Deployment', name: `d-${i}` },
+      containerPorts: [],
+    }));
+    const model = { ...modelOf(''), pods: pods as unknown as ReturnType<typeof modelOf>['pods'] };
+    const result = new AnalysisWork().run({ kind: 'connectivity', clusterId: 'c', revision: 1, model, settings: SETTINGS });
+    expect(result).toMatchObject({ total: 0, count: 0 });
+    expect(JSON.parse((result as { json: string }).json)).toEqual({ format: 'omitted', workloadPairs: 5001 * 5001 });
+  });
+});
+
 describe('AnalysisThread', () => {
   it('runs the work in a worker thread and reports its errors', async () => {
     const thread = new AnalysisThread();

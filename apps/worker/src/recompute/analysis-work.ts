@@ -4,7 +4,9 @@ import {
   decodeConnectionList,
   diffConnections,
   encodeConnectionList,
+  MAX_LISTED_WORKLOAD_PAIRS,
   policyModelOf,
+  workloadPairCount,
   type AuditSettings,
   type ClusterModel,
   type ClusterObjectInput,
@@ -19,16 +21,18 @@ import {
 export const MAX_EVENT_CHANGES = 500;
 
 /**
- * Above this many rows a list is neither kept nor stored (only its size is): at ~100k pods the
- * workload pairs run to tens of millions, beyond what one JSON value can hold. Such clusters get
- * no connectivity-changed events; what-if and revision diffs still answer for them.
+ * Above this many rows a list is neither kept nor stored (only its size is): beyond what one JSON
+ * value holds comfortably. Such clusters get no connectivity-changed events; what-if and revision
+ * diffs still answer for them.
  */
 export const MAX_STORED_ROWS = 5_000_000;
 
-/** What is stored in place of a list that is too large to keep. */
+/** What is stored in place of a list that is too large to make or keep. */
 interface OmittedList {
   format: 'omitted';
-  rows: number;
+  /** The rows, when the list was made; the workload pairs, when it was too large to make. */
+  rows?: number;
+  workloadPairs?: number;
 }
 
 /** One connection list to derive: the stored snapshot's model, and the revision the stored list reflects. */
@@ -86,7 +90,14 @@ export class AnalysisWork {
     const base = this.lists.get(request.clusterId);
     if (request.baseRevision !== undefined && base?.revision !== request.baseRevision) return { needBase: true };
     const { model, settings } = request;
-    const rows = connectionList(this.policyOf(request.clusterId, request.revision, model, settings.cni), { clusterModel: model, ingressControllers: settings.ingressControllers });
+    const policy = this.policyOf(request.clusterId, request.revision, model, settings.cni);
+    const workloadPairs = workloadPairCount(policy);
+    if (workloadPairs > MAX_LISTED_WORKLOAD_PAIRS) {
+      this.lists.set(request.clusterId, { revision: request.revision, rows: undefined });
+      const omitted: OmittedList = { format: 'omitted', workloadPairs };
+      return { json: JSON.stringify(omitted), total: 0, count: 0, changes: [] };
+    }
+    const rows = connectionList(policy, { clusterModel: model, ingressControllers: settings.ingressControllers });
     if (rows.length > MAX_STORED_ROWS) {
       this.lists.set(request.clusterId, { revision: request.revision, rows: undefined });
       const omitted: OmittedList = { format: 'omitted', rows: rows.length };

@@ -83,6 +83,20 @@ export function focusConnectionRows<R extends { src: string; dst: string }>(rows
   return rows.filter((row) => workloadInFocus(row.src, focus) || workloadInFocus(row.dst, focus));
 }
 
+/**
+ * Above this many workload pairs a whole connection list is not made (only one focused on a
+ * workload): at ~100k pods there are ~1e9 pairs, tens of millions of rows and tens of seconds of
+ * CPU, more than one answer or one stored value can hold. 10k pods × 10k policies is ~1e7 pairs.
+ */
+export const MAX_LISTED_WORKLOAD_PAIRS = 25_000_000;
+
+/** How many (source, destination) workload pairs a whole connection list would weigh. */
+export function workloadPairCount(model: PolicyModel): number {
+  const workloads = new Set<string>();
+  for (const pod of model.allPods()) workloads.add(`${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`);
+  return workloads.size * workloads.size;
+}
+
 export function connectionList(model: PolicyModel, options: ConnectionListOptions = {}): ConnectionRow[] {
   // Workload ↔ workload and workload ↔ External rows (see workload-connections.ts).
   const rows = workloadConnectionRows(model, options);
