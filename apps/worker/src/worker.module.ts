@@ -4,6 +4,7 @@ import { JobsModule } from '@switchyard/jobs';
 import { PersistenceModule } from '@switchyard/persistence';
 import { LoggerModule } from 'nestjs-pino';
 import { QueueWorkers } from './queue-workers';
+import { AuditSchedules } from './audit/audit-schedules';
 import { AuditService } from './audit/audit.service';
 import { ClusterModelCache } from './recompute/cluster-model-cache';
 import { AnalysisThread } from './recompute/analysis-thread-client';
@@ -24,7 +25,7 @@ export class WorkerModule {
         PersistenceModule,
         JobsModule,
       ],
-      providers: [ClusterModelCache, AnalysisThread, ConnectivityService, RecomputeService, AuditService, QueueWorkers],
+      providers: [ClusterModelCache, AnalysisThread, ConnectivityService, RecomputeService, AuditService, AuditSchedules, QueueWorkers],
     };
   }
 }
