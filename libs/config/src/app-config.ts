@@ -14,9 +14,11 @@ const EnvSchema = z.object({
   CONSISTENT_READ_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /**
    * How long a worker holds a job before others may take it over: a crashed worker's job returns
-   * after this. Long, because a computation holds the event loop and cannot renew its lock.
+   * after this. It must outlast the longest stretch a job holds the event loop (its lock is not
+   * renewed meanwhile): a full recompute at 100k pods takes a few seconds; the connection list and
+   * audits run in a worker thread and do not count.
    */
-  JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(3_600_000).default(300_000),
+  JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   /** Fault injection for crash tests: pause between computing and storing a snapshot. Keep 0 in production. */
   RECOMPUTE_PAUSE_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });

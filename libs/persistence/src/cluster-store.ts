@@ -47,7 +47,7 @@ function columnsOf(settings: ClusterSettings) {
   };
 }
 
-const notFound = (name: string) =>
+export const clusterNotFound = (name: string) =>
   new DomainError('NOT_FOUND', `cluster "${name}" not found`, [
     { path: 'cluster', reason: 'NotFound', message: `cluster "${name}" does not exist` },
   ]);
@@ -60,7 +60,7 @@ const notFound = (name: string) =>
  */
 export async function lockCluster(tx: Tx, name: string): Promise<Cluster> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Cluster" WHERE name = ${name} FOR NO KEY UPDATE`;
-  if (rows.length === 0) throw notFound(name);
+  if (rows.length === 0) throw clusterNotFound(name);
   return tx.cluster.findUniqueOrThrow({ where: { id: rows[0]!.id } });
 }
 
@@ -125,7 +125,7 @@ export class ClusterStore {
 
   async find(name: string): Promise<Cluster> {
     const cluster = await this.prisma.cluster.findUnique({ where: { name } });
-    if (!cluster) throw notFound(name);
+    if (!cluster) throw clusterNotFound(name);
     return cluster;
   }
 
@@ -158,6 +158,6 @@ export class ClusterStore {
 
   async delete(name: string): Promise<void> {
     const deleted = await this.prisma.cluster.deleteMany({ where: { name } });
-    if (deleted.count === 0) throw notFound(name);
+    if (deleted.count === 0) throw clusterNotFound(name);
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@switchyard/engine';
 import { Prisma, type Cluster, type ClusterObject } from './generated/prisma/client';
 import { PrismaService } from './prisma.service';
-import { ClusterStore, lockCluster } from './cluster-store';
+import { clusterNotFound, ClusterStore, lockCluster } from './cluster-store';
 import { assignAddresses, plannedRow, recordRevision, writePlannedObjects } from './object-writes';
 import { decodeCursor, encodeCursor, filterConditions, type ObjectFilter, type PageCursor } from './object-query';
 import { objectKey, toObjectView, type ObjectView } from './stored-object';
@@ -140,10 +140,10 @@ export class ObjectStore {
    * one consistent snapshot and takes no lock, so writers are never held back.
    */
   async preview(clusterName: string, objects: ManifestObject[], options: { reallocateConflicts?: boolean } = {}): Promise<ApplyPreview> {
-    const { id } = await this.clusters.find(clusterName);
     return this.prisma.$transaction(
       async (tx) => {
-        const cluster = (await tx.cluster.findUnique({ where: { id } })) ?? (await this.clusters.find(clusterName));
+        const cluster = await tx.cluster.findUnique({ where: { name: clusterName } });
+        if (!cluster) throw clusterNotFound(clusterName);
         const { plan, existing, results } = await this.planApplyIn(tx, cluster, objects, options);
         const revision = cluster.revision + 1;
         const written = plan.entries
