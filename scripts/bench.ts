@@ -31,7 +31,7 @@
  * Every engine size runs in a fresh child process (scripts/bench/engine-child.ts) so that the
  * peak RSS (`process.resourceUsage().maxRSS`) belongs to that size alone.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -442,7 +442,6 @@ async function main(): Promise<void> {
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ machine, seed, engine: results, e2e: e2eRuns }, null, 2));
   // Routing tables (Services issue): a fresh process, so its peak memory is its own.
   if (!flag('skip-routing')) {
-    const { spawnSync } = await import('node:child_process');
     spawnSync(process.execPath, [...process.execArgv, path.join(__dirname, 'bench/routing.ts')], { stdio: 'inherit' });
   }
 }

@@ -2,14 +2,16 @@
  * End-to-end measurements with the real, built apps (scripts/bench.ts runs this):
  *
  * 1. a throwaway database `switchyard_bench_<random>` (ensureDatabase + migrate from
- *    scripts/local-services.mjs), a unique QUEUE_PREFIX, the built API and worker on a free port;
+ *    scripts/local-services.mjs), a unique QUEUE_PREFIX, the built API and worker on a free port
+ *    (built first when dist is missing);
  * 2. a cluster applied in one `POST /apply` (JSON array), waited for until computed;
  * 3. "one policy change → snapshot": apply ONE changed NetworkPolicy, time until
  *    `computedRevision` reaches the new revision (poll every 5 ms; see POLL_* below), N times;
  *    plus the worker's own `durationMs` from "ClusterSnapshot";
  * 4. reachability latency under load: one warm-up query (the API builds its model on the first
  *    query of a revision), then autocannon at a fixed rate from a second process on loopback;
- * 5. clean-up: stop the apps, drop the database, delete the prefix's Redis keys (always, in finally).
+ * 5. clean-up: stop the apps, drop the database, delete the prefix's Redis keys (always, in finally;
+ *    with the helpers of the tests' throwaway database, test/support/throwaway-database.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -17,14 +19,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import pg from 'pg';
-import { computeClusterModel, type ModelPod } from '../../libs/engine/src/index';
+import type { ModelPod } from '../../libs/engine/src/index';
+import { deleteRedisKeys, dropDatabase } from '../../test/support/throwaway-database';
 import { changedPolicy, generateCluster, type SyntheticCluster } from './cluster-gen';
 import { Prng, hashSeed } from './prng';
 import { median, quantile } from './stats';
 
-export const repoRoot = path.resolve(__dirname, '..', '..');
+const repoRoot = path.resolve(__dirname, '..', '..');
 const API_MAIN = path.join(repoRoot, 'dist/apps/api/apps/api/src/main.js');
 const WORKER_MAIN = path.join(repoRoot, 'dist/apps/worker/apps/worker/src/main.js');
 
@@ -119,6 +121,7 @@ async function freePort(preferred: number): Promise<number> {
 interface LocalServices {
   ensureDatabase(url: string): Promise<boolean>;
   migrate(url: string): Promise<void>;
+  build(): void;
 }
 
 async function loadLocalServices(): Promise<LocalServices> {
@@ -126,13 +129,6 @@ async function loadLocalServices(): Promise<LocalServices> {
   // that tsc does not look for declarations of the .mjs).
   const specifier = path.join(repoRoot, 'scripts', 'local-services.mjs');
   return (await import(specifier)) as LocalServices;
-}
-
-function ensureBuilt(log: (m: string) => void): void {
-  if (fs.existsSync(API_MAIN) && fs.existsSync(WORKER_MAIN)) return;
-  log('dist is missing: npm run build');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('npm run build failed');
 }
 
 class App {
@@ -221,9 +217,14 @@ async function snapshotDuration(db: pg.Client, name: string): Promise<{ revision
   return rows[0];
 }
 
+/** The pods of the stored snapshot: the worker's cluster model, not computed here again. */
+async function snapshotPods(db: pg.Client, name: string): Promise<ModelPod[]> {
+  const { rows } = await db.query<{ pods: ModelPod[] }>('SELECT s.pods FROM "ClusterSnapshot" s JOIN "Cluster" c ON c.id = s."clusterId" WHERE c.name = $1', [name]);
+  return rows[0]?.pods ?? [];
+}
+
 /** Reachability request paths over varied pod pairs and ports (numbers and names the destination declares on TCP). */
-function reachabilityPaths(cluster: SyntheticCluster, clusterName: string, count: number): string[] {
-  const pods: ModelPod[] = computeClusterModel(cluster.objects, cluster.settings).pods;
+function reachabilityPaths(cluster: SyntheticCluster, pods: readonly ModelPod[], clusterName: string, count: number): string[] {
   const rng = new Prng(hashSeed('reachability', cluster.spec.seed, cluster.spec.pods));
   const paths: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -243,8 +244,8 @@ function reachabilityPaths(cluster: SyntheticCluster, clusterName: string, count
 
 export async function runE2e(options: E2eOptions): Promise<E2eResult> {
   const { log } = options;
-  ensureBuilt(log);
   const services = await loadLocalServices();
+  if (!fs.existsSync(API_MAIN) || !fs.existsSync(WORKER_MAIN)) services.build();
   const tag = crypto.randomBytes(4).toString('hex');
   const dbName = `switchyard_bench_${tag}`;
   const databaseUrl = `${options.postgresBase.replace(/\/+$/, '')}/${dbName}`;
@@ -331,7 +332,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     log(`e2e: initial snapshot ${Math.round(initial.ms)} ms after the apply was sent (worker durationMs ${result.initialWorkerMs})`);
 
     // ---- one policy change → snapshot --------------------------------------------------------
-    const paths = reachabilityPaths(cluster, clusterName, 2000);
+    const paths = reachabilityPaths(cluster, await snapshotPods(db, clusterName), clusterName, 2000);
     const changeStarted = performance.now();
     for (let i = 1; i <= options.changes; i++) {
       const target = cluster.changeable[(i * 7919) % cluster.changeable.length]!;
@@ -444,33 +445,13 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     result.cleanup.push('apps stopped');
     await db?.end().catch(() => {});
     if (databaseCreated) {
-      const admin = new pg.Client({ connectionString: `${options.postgresBase.replace(/\/+$/, '')}/postgres` });
-      try {
-        await admin.connect();
-        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(dbName)} WITH (FORCE)`);
-        result.cleanup.push(`database ${dbName} dropped`);
-      } catch (error) {
-        result.cleanup.push(`drop database ${dbName} FAILED: ${(error as Error).message}`);
-      } finally {
-        await admin.end().catch(() => {});
-      }
+      await dropDatabase(options.postgresBase, dbName)
+        .then(() => result.cleanup.push(`database ${dbName} dropped`))
+        .catch((error: Error) => result.cleanup.push(`drop database ${dbName} FAILED: ${error.message}`));
     }
-    const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      let cursor = '0';
-      let deleted = 0;
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) deleted += await redis.del(...keys);
-      } while (cursor !== '0');
-      result.cleanup.push(`${deleted} Redis keys of prefix ${prefix} deleted`);
-    } catch (error) {
-      result.cleanup.push(`Redis clean-up FAILED: ${(error as Error).message}`);
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(options.redisUrl, prefix)
+      .then((deleted) => result.cleanup.push(`${deleted} Redis keys of prefix ${prefix} deleted`))
+      .catch((error: Error) => result.cleanup.push(`Redis clean-up FAILED: ${error.message}`));
     // Keep the app logs when something went wrong.
     if (!result.initialError && !result.loadError && result.load && !process.env.BENCH_KEEP_LOGS) fs.rmSync(workDir, { recursive: true, force: true });
     else result.cleanup.push(`app logs kept in ${workDir}`);

@@ -8,6 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { renderIptables, renderIpvs, renderNftables, routingTable } from '../../libs/engine/src';
 import { syntheticServiceCluster } from '../../libs/engine/src/services/routing-table.bench-fixture';
+import { median } from './stats';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -16,7 +17,6 @@ const arg = (name: string, fallback: number) => {
 const services = arg('services', 10_000);
 const endpoints = arg('endpoints', 10);
 const runs = arg('runs', 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function timed<T>(fn: () => T): { value: T; wallMs: number; cpuMs: number } {
   const cpu = process.cpuUsage();

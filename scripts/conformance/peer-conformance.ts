@@ -20,15 +20,14 @@ import {
   type ClusterObjectInput,
   type ManifestObject,
 } from '../../libs/engine/src';
+import { manifestFiles, PEER_ROOT, PEER_TESTS } from '../../test/support/peer-corpus';
 
 export const repoRoot = path.resolve(__dirname, '../..');
-const peerRoot = path.resolve(repoRoot, '../shared/peer/netpol-analyzer');
-const testsDir = path.join(peerRoot, 'tests');
-const goldenDir = path.join(peerRoot, 'expected/connlist');
+const goldenDir = path.join(PEER_ROOT, 'expected/connlist');
 export const SETTINGS = { podCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', clusterDomain: 'cluster.local', cni: 'calico' };
 
 /** Kinds that make a scenario an out-of-scope family, by family name. */
-export const FAMILY_OF_KIND: Record<string, string> = {
+const FAMILY_OF_KIND: Record<string, string> = {
   AdminNetworkPolicy: 'AdminNetworkPolicy / BaselineAdminNetworkPolicy',
   BaselineAdminNetworkPolicy: 'AdminNetworkPolicy / BaselineAdminNetworkPolicy',
   UserDefinedNetwork: 'UDN / CUDN / NAD / MultiNetworkPolicy / VirtualMachine',
@@ -114,17 +113,6 @@ export const NOTES = `## Where we differ from the peer on purpose
   ingress ipBlocks, rows out of pods those of all egress ipBlocks (each block taken as its cidr
   less the union of its excepts).`;
 
-export function manifestFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...manifestFiles(full));
-    else if (/\.(ya?ml|json)$/.test(entry.name) && !entry.name.endsWith('_output.json')) out.push(full);
-  }
-  return out.sort();
-}
-
-
 export interface LoadedScenario {
   objects: ClusterObjectInput[];
   unsupportedKinds: Set<string>;
@@ -167,17 +155,27 @@ export function loadScenario(scenarioDir: string): LoadedScenario {
   return { objects, unsupportedKinds, problems };
 }
 
-export const normalize = (text: string): string[] =>
+/** The out-of-scope families a loaded scenario belongs to (by the kinds it has or could not load). */
+export function familiesOf(loaded: LoadedScenario): Set<string> {
+  const families = new Set<string>();
+  for (const kind of [...loaded.unsupportedKinds, ...loaded.objects.map((o) => o.kind)]) if (FAMILY_OF_KIND[kind]) families.add(FAMILY_OF_KIND[kind]!);
+  return families;
+}
+
+const normalize = (text: string): string[] =>
   text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
 
-function firstDifference(expected: string[], got: string[]): { line: number; expected: string; got: string } | undefined {
-  for (let i = 0; i < Math.max(expected.length, got.length); i++) {
-    if (expected[i] !== got[i]) return { line: i + 1, expected: expected[i] ?? '(end)', got: got[i] ?? '(end)' };
+/** A rendered text against its golden, lines trimmed and empty ones dropped: the first difference, if any. */
+export function compareWithGolden(golden: string, got: string): { pass: boolean; diff?: { line: number; expected: string; got: string }; expectedLines: number; gotLines: number } {
+  const expected = normalize(golden);
+  const lines = normalize(got);
+  for (let i = 0; i < Math.max(expected.length, lines.length); i++) {
+    if (expected[i] !== lines[i]) return { pass: false, diff: { line: i + 1, expected: expected[i] ?? '(end)', got: lines[i] ?? '(end)' }, expectedLines: expected.length, gotLines: lines.length };
   }
-  return undefined;
+  return { pass: true, expectedLines: expected.length, gotLines: lines.length };
 }
 
 export interface Outcome {
@@ -199,7 +197,7 @@ export function runConformance(options: { filter?: string; onFailure?: (name: st
     [...goldens].filter((f) => f.startsWith(`${name}_focus_workload_`) && f.endsWith('_connlist_output.txt') && isPlainFocus(f.slice(`${name}_focus_workload_`.length, -'_connlist_output.txt'.length))).sort();
   // Scenarios with a connlist golden, and those with only focus goldens (their focus variants run alone).
   const scenarios = fs
-    .readdirSync(testsDir, { withFileTypes: true })
+    .readdirSync(PEER_TESTS, { withFileTypes: true })
     .filter((d) => d.isDirectory() && (goldens.has(`${d.name}_connlist_output.txt`) || goldens.has(`${d.name}_exposure_output.txt`) || focusFiles(d.name).length > 0))
     .map((d) => d.name)
     .filter((n) => !filter || n.includes(filter))
@@ -212,11 +210,9 @@ export function runConformance(options: { filter?: string; onFailure?: (name: st
     const exposureGolden = goldens.has(`${name}_exposure_output.txt`) ? fs.readFileSync(path.join(goldenDir, `${name}_exposure_output.txt`), 'utf8') : undefined;
     const hasMain = goldens.has(`${name}_connlist_output.txt`);
     const golden = hasMain ? fs.readFileSync(path.join(goldenDir, `${name}_connlist_output.txt`), 'utf8') : '';
-    const loaded = loadScenario(path.join(testsDir, name));
-    const families = new Set<string>();
+    const loaded = loadScenario(path.join(PEER_TESTS, name));
     // Other unsupported kinds (ConfigMap, ServiceAccount, RBAC) carry no connectivity: reported, not fatal.
-    for (const k of loaded.unsupportedKinds) if (FAMILY_OF_KIND[k]) families.add(FAMILY_OF_KIND[k]!);
-    for (const o of loaded.objects) if (FAMILY_OF_KIND[o.kind]) families.add(FAMILY_OF_KIND[o.kind]!);
+    const families = familiesOf(loaded);
     const base = { name, problems: loaded.problems, unsupported: [...loaded.unsupportedKinds].sort() };
     if (families.size > 0) {
       const family = [...families].sort().join(' + ');
@@ -227,15 +223,9 @@ export function runConformance(options: { filter?: string; onFailure?: (name: st
     }
     const cluster = computeClusterModel(loaded.objects, SETTINGS);
     const model = policyModelOf(cluster, SETTINGS);
-    const compare = (goldenText: string, got: string): Partial<Outcome> => {
-      const expected = normalize(goldenText);
-      const lines = normalize(got);
-      const diff = firstDifference(expected, lines);
-      return { pass: !diff, ...(diff ? { diff } : {}), expectedLines: expected.length, gotLines: lines.length };
-    };
     if (hasMain) {
       const got = renderConnectionList(connectionList(model, { clusterModel: cluster }), 'txt');
-      const outcome: Outcome = { ...base, ...compare(golden, got) };
+      const outcome: Outcome = { ...base, ...compareWithGolden(golden, got) };
       outcomes.push(outcome);
       if (!outcome.pass) options.onFailure?.(name, got);
     }
@@ -243,7 +233,7 @@ export function runConformance(options: { filter?: string; onFailure?: (name: st
     if (exposureGolden !== undefined) {
       const report = exposureReport({ model, clusterModel: cluster, settings: SETTINGS });
       const got = renderExposure(report, 'txt');
-      const outcome: Outcome = { ...base, ...compare(exposureGolden, got) };
+      const outcome: Outcome = { ...base, ...compareWithGolden(exposureGolden, got) };
       exposureOutcomes.push(outcome);
       if (!outcome.pass) options.onFailure?.(`${name} (exposure)`, got);
     }
@@ -255,7 +245,7 @@ export function runConformance(options: { filter?: string; onFailure?: (name: st
       // Kubernetes names have no `_`: the first one separates namespace and name; none means any namespace.
       const focus = cut < 0 ? { name: rest } : { namespace: rest.slice(0, cut), name: rest.slice(cut + 1) };
       const text = renderConnectionList(connectionList(model, { focusWorkload: focus, clusterModel: cluster }), 'txt');
-      focusOutcomes.push({ name: file.replace('_connlist_output.txt', ''), problems: [], unsupported: [], ...compare(fs.readFileSync(path.join(goldenDir, file), 'utf8'), text) });
+      focusOutcomes.push({ name: file.replace('_connlist_output.txt', ''), problems: [], unsupported: [], ...compareWithGolden(fs.readFileSync(path.join(goldenDir, file), 'utf8'), text) });
     }
   }
   return { outcomes, focusOutcomes, exposureOutcomes };

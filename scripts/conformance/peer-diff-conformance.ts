@@ -18,11 +18,10 @@ import {
   type ClusterObjectInput,
   type ConnectionRow,
 } from '../../libs/engine/src';
-import { FAMILY_OF_KIND, loadScenario, normalize, repoRoot, SETTINGS } from './peer-conformance';
+import { PEER_ROOT, PEER_TESTS } from '../../test/support/peer-corpus';
+import { compareWithGolden, familiesOf, loadScenario, SETTINGS } from './peer-conformance';
 
-const peerRoot = path.resolve(repoRoot, '../shared/peer/netpol-analyzer');
-const testsDir = path.join(peerRoot, 'tests');
-const goldenDir = path.join(peerRoot, 'expected/diff');
+const goldenDir = path.join(PEER_ROOT, 'expected/diff');
 
 interface Loaded {
   objects: ClusterObjectInput[];
@@ -33,9 +32,7 @@ interface Loaded {
 /** A scenario loaded as the connlist conformance loads it, with the families it belongs to. */
 function load(scenarioDir: string): Loaded {
   const loaded = loadScenario(scenarioDir);
-  const families = new Set<string>();
-  for (const kind of [...loaded.unsupportedKinds, ...loaded.objects.map((o) => o.kind)]) if (FAMILY_OF_KIND[kind]) families.add(FAMILY_OF_KIND[kind]!);
-  return { objects: loaded.objects, families, problems: loaded.problems };
+  return { objects: loaded.objects, families: familiesOf(loaded), problems: loaded.problems };
 }
 
 export interface DiffOutcome {
@@ -89,7 +86,7 @@ export interface DiffScenarioPair {
 
 /** Every diff golden (those whose name contains `filter`, if given), with its scenarios loaded. */
 export function diffScenarioPairs(options: { filter?: string } = {}): DiffScenarioPair[] {
-  const scenarios = new Set(fs.readdirSync(testsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name));
+  const scenarios = new Set(fs.readdirSync(PEER_TESTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name));
   const goldens = fs
     .readdirSync(goldenDir)
     .filter((f) => f.startsWith('diff_between_') && f.endsWith('.txt'))
@@ -99,7 +96,7 @@ export function diffScenarioPairs(options: { filter?: string } = {}): DiffScenar
   const cache = new Map<string, Loaded>();
   const loadCached = (name: string) => {
     let entry = cache.get(name);
-    if (!entry) cache.set(name, (entry = load(path.join(testsDir, name))));
+    if (!entry) cache.set(name, (entry = load(path.join(PEER_TESTS, name))));
     return entry;
   };
   return goldens.map((name): DiffScenarioPair => {
@@ -125,16 +122,6 @@ export function diffScenarioPairs(options: { filter?: string } = {}): DiffScenar
       afterObjects: after.objects,
     };
   });
-}
-
-/** A rendered diff against its golden, lines trimmed and empty ones dropped: the first difference, if any. */
-export function compareWithGolden(golden: string, got: string): { pass: boolean; diff?: { line: number; expected: string; got: string }; expectedLines: number; gotLines: number } {
-  const expected = normalize(golden);
-  const lines = normalize(got);
-  for (let i = 0; i < Math.max(expected.length, lines.length); i++) {
-    if (expected[i] !== lines[i]) return { pass: false, diff: { line: i + 1, expected: expected[i] ?? '(end)', got: lines[i] ?? '(end)' }, expectedLines: expected.length, gotLines: lines.length };
-  }
-  return { pass: true, expectedLines: expected.length, gotLines: lines.length };
 }
 
 /**

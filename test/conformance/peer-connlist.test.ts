@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runConformance } from '../../scripts/conformance/peer-conformance';
+import { peerCorpusPresent } from '../support/peer-corpus';
 
 /**
  * Where we differ from the peer on purpose (CONFORMANCE.md says why): pods of these scenarios
@@ -20,9 +19,7 @@ const KNOWN_DIFFERENCES = new Set([
  */
 const KNOWN_EXPOSURE_DIFFERENCES = new Set(['k8s_ingress_test_new']);
 
-const PEER = path.resolve(__dirname, '../../../shared/peer/netpol-analyzer/tests');
-
-describe.runIf(existsSync(PEER))('conformance with the peer analyzer', () => {
+describe.runIf(peerCorpusPresent())('conformance with the peer analyzer', () => {
   it('every in-scope scenario matches its golden connection list, but for the documented differences', () => {
     const { outcomes, focusOutcomes, exposureOutcomes } = runConformance();
     const inScope = outcomes.filter((o) => !o.family);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDiffConformance } from '../../scripts/conformance/peer-diff-conformance';
+import { PEER_ROOT } from '../support/peer-corpus';
 
 /**
  * Diff goldens we do not match, each with its reason (CONFORMANCE.md says why). Two come from the
@@ -19,9 +20,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   diff_between_k8s_ingress_test_new_and_k8s_ingress_test: 'Ingress backend port 8080 is no port of service unicorn (peer matches target ports)',
 };
 
-const PEER = path.resolve(__dirname, '../../../shared/peer/netpol-analyzer/expected/diff');
-
-describe.runIf(existsSync(PEER))('diff conformance with the peer analyzer', () => {
+describe.runIf(existsSync(path.join(PEER_ROOT, 'expected/diff')))('diff conformance with the peer analyzer', () => {
   it('every in-scope diff golden matches (txt, and csv/md where present), but for the documented differences', () => {
     const outcomes = runDiffConformance();
     const inScope = outcomes.filter((o) => !o.family);

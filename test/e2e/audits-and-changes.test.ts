@@ -3,36 +3,21 @@ import { PrismaService } from '@switchyard/persistence';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
-import { eventually, startWorker } from './support/worker-under-test';
+import { applyYaml, createCluster, listenOnLoopback, startApi, type ApiUnderTest } from './support/api-under-test';
+import { defaultDenyIngress, readyPod } from './support/manifests';
+import { eventually, startWorker, untilComputed } from './support/worker-under-test';
 
 const SHOP = `
 apiVersion: v1
 kind: Namespace
 metadata: { name: shop }
 ---
-apiVersion: v1
-kind: Pod
-metadata: { name: web, namespace: shop, labels: { app: web } }
-spec: { containers: [{ name: c, image: x, ports: [{ name: http, containerPort: 80 }] }] }
-status: { podIP: 10.244.1.10, conditions: [{ type: Ready, status: "True" }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: api, namespace: shop, labels: { app: api } }
-spec: { containers: [{ name: c, image: x, ports: [{ name: http, containerPort: 8080 }] }] }
-status: { podIP: 10.244.1.11, conditions: [{ type: Ready, status: "True" }] }
----
+${readyPod('web', '10.244.1.10', 'app: web', '{ name: http, containerPort: 80 }')}---
+${readyPod('api', '10.244.1.11', 'app: api', '{ name: http, containerPort: 8080 }')}---
 apiVersion: v1
 kind: Service
 metadata: { name: api, namespace: shop }
 spec: { selector: { app: api }, ports: [{ name: http, port: 80, targetPort: http }] }
-`;
-
-const DENY = `apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: default-deny, namespace: shop }
-spec: { podSelector: {}, policyTypes: [Ingress] }
 `;
 
 describe('audits, diagnosis, what-if, diffs and the event stream', () => {
@@ -73,10 +58,8 @@ describe('audits, diagnosis, what-if, diffs and the event stream', () => {
   beforeAll(async () => {
     api = await startApi();
     worker = await startWorker();
-    cluster = uniqueClusterName('audit');
-    await api.http.post('/api/v1/clusters').send({ name: cluster }).expect(201);
-    await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(SHOP).expect(200);
-    await eventually(state, (c) => c.computeState === 'ready' && c.computedRevision === c.revision);
+    cluster = await createCluster(api, 'audit', SHOP);
+    await untilComputed(api, cluster);
   });
   afterAll(async () => {
     await worker.close();
@@ -88,7 +71,7 @@ describe('audits, diagnosis, what-if, diffs and the event stream', () => {
     expect(open.find((f) => f.rule === 'namespace-without-default-deny')!.objects).toEqual([expect.objectContaining({ name: 'shop' })]);
     const metrics = await api.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(new RegExp(`switchyard_findings_open\\{cluster="${cluster}",severity="medium"\\} [1-9]`));
-    await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(DENY).expect(200);
+    await applyYaml(api, cluster, defaultDenyIngress()).expect(200);
     const resolved = await eventually(() => findings({ rule: 'namespace-without-default-deny' }), (items) => items.length > 0 && items.every((f) => f.state === 'resolved'));
     expect(resolved[0]!.state).toBe('resolved');
     await get('/findings', { severity: 'dire' }).expect(422);
@@ -105,19 +88,15 @@ spec:
   podSelector: { matchLabels: { app: api } }
   ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }], ports: [{ port: 8080 }] }]
 `;
-    const res = await api.http.post(`/api/v1/clusters/${cluster}/whatif`).set('Content-Type', 'application/yaml').send(opening).expect(200);
+    const res = await whatIf(opening).expect(200);
     expect(res.body.connectivity).toContainEqual(expect.objectContaining({ type: 'added', source: 'shop/web[Pod]', destination: 'shop/api[Pod]', new: 'TCP 8080' }));
     expect(res.body.connectivityText).toContain('diff-type: added, source: shop/web[Pod], destination: shop/api[Pod]');
-    const deletion = await api.http
-      .post(`/api/v1/clusters/${cluster}/whatif`)
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ delete: [{ kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny' }] }))
-      .expect(200);
+    const deletion = await whatIf(JSON.stringify({ delete: [{ kind: 'NetworkPolicy', namespace: 'shop', name: 'default-deny' }] }), 'application/json').expect(200);
     expect(deletion.body.findings.opened.map((f: { rule: string }) => f.rule)).toContain('namespace-without-default-deny');
     const after = await state();
     expect(after.revision).toBe(before.revision);
-    await api.http.post(`/api/v1/clusters/${cluster}/whatif`).set('Content-Type', 'application/yaml').send('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n').expect(422);
-    await api.http.post(`/api/v1/clusters/${cluster}/whatif`).set('Content-Type', 'application/json').send(JSON.stringify({ delete: [{ kind: 'Pod', namespace: 'shop', name: 'ghost' }] })).expect(404);
+    await whatIf('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n').expect(422);
+    await whatIf(JSON.stringify({ delete: [{ kind: 'Pod', namespace: 'shop', name: 'ghost' }] }), 'application/json').expect(404);
     // A what-if that implies a namespace and one that would conflict store nothing either.
     await whatIf(`apiVersion: v1\nkind: Pod\nmetadata: { name: p, namespace: elsewhere }\nspec: { containers: [{ name: c, image: x }] }\n`).expect(200);
     await whatIf(`apiVersion: v1\nkind: Service\nmetadata: { name: api, namespace: shop, resourceVersion: "1" }\nspec: { selector: { app: api }, ports: [{ port: 80 }] }\n`).expect(409);
@@ -135,7 +114,7 @@ metadata: { name: api, namespace: shop, resourceVersion: "1" }
 spec: { selector: { app: api }, ports: [{ name: http, port: 80, targetPort: http }] }
 `;
     const predicted = await whatIf(stale).expect(409);
-    const applied = await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(stale).expect(409);
+    const applied = await applyYaml(api, cluster, stale).expect(409);
     expect(predicted.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(predicted.body.errors).toEqual(applied.body.errors);
     expect(predicted.body.errors[0]).toMatchObject({ path: expect.stringContaining('metadata.resourceVersion'), reason: 'Conflict' });
@@ -211,9 +190,7 @@ spec:
   });
 
   it('follows the SSE stream (follow=true): replays, then sends events of later changes as they happen', async () => {
-    const server = api.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
+    const { port, close } = await listenOnLoopback(api);
     const abort = new AbortController();
     // Bounded: a stream that never answers fails the test instead of holding the server open.
     const timer = setTimeout(() => abort.abort(), 30_000);
@@ -224,11 +201,7 @@ spec:
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
       // A change made while the stream is open: its recompute arrives on it.
-      const applied = await api.http
-        .post(`/api/v1/clusters/${cluster}/apply`)
-        .set('Content-Type', 'application/yaml')
-        .send('apiVersion: v1\nkind: Service\nmetadata: { name: follow-me, namespace: shop }\nspec: { selector: { app: nobody }, ports: [{ port: 80 }] }\n')
-        .expect(200);
+      const applied = await applyYaml(api, cluster, 'apiVersion: v1\nkind: Service\nmetadata: { name: follow-me, namespace: shop }\nspec: { selector: { app: nobody }, ports: [{ port: 80 }] }\n').expect(200);
       expect(applied.body.revision).toBeGreaterThan(start.revision);
       const reader = response.body!.getReader();
       const decoder = new TextDecoder();
@@ -249,7 +222,7 @@ spec:
     } finally {
       clearTimeout(timer);
       abort.abort();
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 
@@ -286,9 +259,7 @@ spec:
   });
 
   it('offers the stream as a GraphQL subscription (graphql-ws)', async () => {
-    const server = api.app.getHttpServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
+    const { port, close } = await listenOnLoopback(api);
     const client = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
     try {
       const received: { type: string; revision: number }[] = [];
@@ -312,7 +283,7 @@ spec:
       expect(received[0]).toMatchObject({ type: 'recomputed' });
     } finally {
       await client.dispose();
-      await new Promise((resolve) => server.close(resolve));
+      await close();
     }
   });
 
@@ -325,8 +296,8 @@ spec:
   ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }], ports: [{ port: http }] }]
 `;
     // From the stored snapshot of the latest revision, as in production.
-    await eventually(state, (c) => c.computeState === 'ready' && c.computedRevision === c.revision);
-    const predicted = (await api.http.post(`/api/v1/clusters/${cluster}/whatif`).set('Content-Type', 'application/yaml').send(change).expect(200)).body;
+    await untilComputed(api, cluster);
+    const predicted = (await whatIf(change).expect(200)).body;
     expect(predicted.connectivity).toContainEqual(expect.objectContaining({ type: 'added', source: 'shop/web[Pod]', destination: 'shop/api[Pod]', new: 'TCP 8080' }));
     const viaGraphql = await api.http
       .post('/graphql')
@@ -334,7 +305,7 @@ spec:
       .expect(200);
     expect(viaGraphql.body.data.whatIf).toEqual(predicted);
 
-    const applied = await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(change).expect(200);
+    const applied = await applyYaml(api, cluster, change).expect(200);
     await eventually(state, (c) => c.computedRevision >= applied.body.revision);
     const actual = (await get('/diff', { from: String(applied.body.revision - 1), to: String(applied.body.revision) }).expect(200)).body;
     for (const field of ['connectivity', 'connectivityText', 'routes', 'ingressRoutes', 'gatewayRoutes', 'dns'] as const) expect(actual[field], field).toEqual(predicted[field]);
@@ -373,21 +344,21 @@ spec:
   parentRefs: [{ name: gw }]
   rules: [{ matches: [{ path: { type: PathPrefix, value: /v1 } }], backendRefs: [{ name: api, port: 80 }] }]
 `;
-    await eventually(state, (c) => c.computeState === 'ready' && c.computedRevision === c.revision);
+    await untilComputed(api, cluster);
     const predicted = (await whatIf(routing).expect(200)).body;
     expect(predicted.ingressRoutes).toContainEqual({ class: 'nginx', host: 'shop.example.com', route: 'Prefix /api', ingress: 'shop/shop', change: 'added', new: 'service shop/api:http' });
     expect(predicted.gatewayRoutes).toEqual([
       { httpRoute: 'shop/api', route: 'parent Gateway shop/gw', change: 'added', new: 'attached to listener http (*)' },
       { httpRoute: 'shop/api', route: 'rule 0', change: 'added', new: 'PathPrefix /v1 -> service shop/api:80 weight 1' },
     ]);
-    const applied = await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(routing).expect(200);
+    const applied = await applyYaml(api, cluster, routing).expect(200);
     await eventually(state, (c) => c.computedRevision >= applied.body.revision);
     const actual = (await get('/diff', { from: String(applied.body.revision - 1), to: String(applied.body.revision) }).expect(200)).body;
     expect(actual.ingressRoutes).toEqual(predicted.ingressRoutes);
     expect(actual.gatewayRoutes).toEqual(predicted.gatewayRoutes);
 
     // A policy-only change touches no routing.
-    const policyOnly = (await whatIf(DENY.replace('default-deny', 'another-deny')).expect(200)).body;
+    const policyOnly = (await whatIf(defaultDenyIngress('another-deny')).expect(200)).body;
     expect(policyOnly.ingressRoutes).toEqual([]);
     expect(policyOnly.gatewayRoutes).toEqual([]);
     // Moving the route to another backend port shows as a changed rule.

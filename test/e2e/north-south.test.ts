@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
+import { applyYaml, createCluster, startApi, type ApiUnderTest } from './support/api-under-test';
+import { defaultDenyIngress, readyPod } from './support/manifests';
 import { startWorker } from './support/worker-under-test';
 
 const BASE = `
@@ -9,18 +10,8 @@ kind: IngressClass
 metadata: { name: nginx, annotations: { ingressclass.kubernetes.io/is-default-class: "true" } }
 spec: { controller: k8s.io/ingress-nginx }
 ---
-apiVersion: v1
-kind: Pod
-metadata: { name: web-1, namespace: shop, labels: { app: web } }
-spec: { containers: [{ name: c, image: x, ports: [{ name: http, containerPort: 8080 }] }] }
-status: { podIP: 10.244.1.5, conditions: [{ type: Ready, status: "True" }] }
----
-apiVersion: v1
-kind: Pod
-metadata: { name: api-1, namespace: shop, labels: { app: api } }
-spec: { containers: [{ name: c, image: x, ports: [{ containerPort: 9090 }] }] }
-status: { podIP: 10.244.1.6, conditions: [{ type: Ready, status: "True" }] }
----
+${readyPod('web-1', '10.244.1.5', 'app: web', '{ name: http, containerPort: 8080 }')}---
+${readyPod('api-1', '10.244.1.6', 'app: api', '{ containerPort: 9090 }')}---
 apiVersion: v1
 kind: Service
 metadata: { name: web, namespace: shop }
@@ -101,25 +92,27 @@ spec:
       http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
 `;
 
+// One API and one worker for the file; each part below has a cluster of its own.
+let api: ApiUnderTest;
+let worker: INestApplicationContext;
+beforeAll(async () => {
+  api = await startApi();
+  worker = await startWorker();
+});
+afterAll(async () => {
+  await worker.close();
+  await api.close();
+});
+
 describe('north-south: Ingress and Gateway API routing', () => {
-  let api: ApiUnderTest;
-  let worker: INestApplicationContext;
   let cluster: string;
   const get = (path: string, query: Record<string, string | string[]> = {}) => api.http.get(`/api/v1/clusters/${cluster}${path}`).query({ consistent: 'true', ...query });
 
   beforeAll(async () => {
-    api = await startApi();
-    worker = await startWorker();
-    cluster = uniqueClusterName('ns');
-    await api.http.post('/api/v1/clusters').send({ name: cluster }).expect(201);
-    await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(BASE).expect(200);
+    cluster = await createCluster(api, 'ns', BASE);
     // Applied later, so it is the younger of two Ingresses claiming shop.example.com/api.
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(LATER).expect(200);
-  });
-  afterAll(async () => {
-    await worker.close();
-    await api.close();
+    await applyYaml(api, cluster, LATER).expect(200);
   });
 
   it('builds the routing table of the default class, reporting the conflicts the oldest Ingress wins', async () => {
@@ -201,19 +194,11 @@ describe('north-south: Ingress and Gateway API routing', () => {
     expect(res.body).toMatchObject({ allowed: 'all', path: { ingress: 'shop/shop-a', backend: { service: 'api' } } });
     expect(res.body.endpoints).toEqual([expect.objectContaining({ pod: 'shop/api-1', port: 9090, allowed: true, via: '{ingress-controller}' })]);
     // A default-deny on the backends closes the path.
-    await api.http
-      .post(`/api/v1/clusters/${cluster}/apply`)
-      .set('Content-Type', 'application/yaml')
-      .send('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny, namespace: shop }\nspec: { podSelector: {}, policyTypes: [Ingress] }\n')
-      .expect(200);
+    await applyYaml(api, cluster, defaultDenyIngress('deny')).expect(200);
     const denied = await get('/reachability', { from: '203.0.113.5', to: 'https://shop.example.com/api/v1' }).expect(200);
     expect(denied.body.allowed).toBe('none');
     // The controller as a workload of the cluster: its pods are the source policies judge.
-    await api.http
-      .post(`/api/v1/clusters/${cluster}/apply`)
-      .set('Content-Type', 'application/yaml')
-      .send('apiVersion: v1\nkind: Pod\nmetadata: { name: proxy, namespace: edge }\nspec: { containers: [{ name: c, image: x }] }\n')
-      .expect(200);
+    await applyYaml(api, cluster, 'apiVersion: v1\nkind: Pod\nmetadata: { name: proxy, namespace: edge }\nspec: { containers: [{ name: c, image: x }] }\n').expect(200);
     await api.http
       .patch(`/api/v1/clusters/${cluster}`)
       .send({ ingressControllers: [{ controller: 'k8s.io/ingress-nginx', workload: { kind: 'Pod', namespace: 'edge', name: 'proxy' } }] })
@@ -291,11 +276,9 @@ const onlyFromOther = (target: string) =>
   `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: only-${target}, namespace: shop }\nspec: { podSelector: { matchLabels: { app: ${target} } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: other } } }] }] }\n`;
 
 describe('north-south: "can this client reach the URL" through a Gateway', () => {
-  let api: ApiUnderTest;
-  let worker: INestApplicationContext;
   let cluster: string;
   const get = (path: string, query: Record<string, string> = {}) => api.http.get(`/api/v1/clusters/${cluster}${path}`).query({ consistent: 'true', ...query });
-  const apply = (yaml: string) => api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(yaml).expect(200);
+  const apply = (yaml: string) => applyYaml(api, cluster, yaml).expect(200);
   const URL = 'http://shop.example.com/api/items';
   const graphql = (from: string, via: string) =>
     api.http
@@ -309,15 +292,7 @@ describe('north-south: "can this client reach the URL" through a Gateway', () =>
       .expect(200);
 
   beforeAll(async () => {
-    api = await startApi();
-    worker = await startWorker();
-    cluster = uniqueClusterName('gwurl');
-    await api.http.post('/api/v1/clusters').send({ name: cluster }).expect(201);
-    await apply(GATEWAY_URL);
-  });
-  afterAll(async () => {
-    await worker.close();
-    await api.close();
+    cluster = await createCluster(api, 'gwurl', GATEWAY_URL);
   });
 
   it('follows the Gateway listener and HTTPRoute rule to the weighted backends, judged from the gateway proxy pod', async () => {

@@ -1,11 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeObjectKey, type ClusterObjectInput } from '../../libs/engine/src';
-import { SETTINGS } from '../../scripts/conformance/peer-conformance';
-import { compareWithGolden, diffScenarioPairs, runDiffConformance } from '../../scripts/conformance/peer-diff-conformance';
+import { compareWithGolden, SETTINGS } from '../../scripts/conformance/peer-conformance';
+import { diffScenarioPairs, runDiffConformance } from '../../scripts/conformance/peer-diff-conformance';
 import { peerCorpusPresent } from '../support/peer-corpus';
 import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
-import { eventually, startWorker } from './support/worker-under-test';
+import { startWorker, untilComputed } from './support/worker-under-test';
 
 const refOf = (o: ClusterObjectInput) => ({ kind: o.kind, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name });
 
@@ -45,10 +45,7 @@ describe.runIf(peerCorpusPresent())('peer diff goldens through POST /whatif', ()
         const applied = await api.http.post(`/api/v1/clusters/${cluster}/apply?fieldValidation=Warn`).set('Content-Type', 'application/json').send(JSON.stringify(pair.beforeObjects));
         expect(applied.status, `${pair.name}: apply ${JSON.stringify(applied.body).slice(0, 400)}`).toBe(200);
       }
-      await eventually(
-        async () => (await api.http.get(`/api/v1/clusters/${cluster}`).expect(200)).body,
-        (c) => c.computeState === 'ready' && c.computedRevision === c.revision,
-      );
+      await untilComputed(api, cluster);
       const kept = new Set(pair.afterObjects.map((o) => changeObjectKey(refOf(o))));
       const body = { apply: pair.afterObjects, delete: pair.beforeObjects.filter((o) => !kept.has(changeObjectKey(refOf(o)))).map(refOf) };
       const whatIf = async (format: string) => {

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
+import { applyYaml, createCluster, startApi, type ApiUnderTest } from './support/api-under-test';
+import { defaultDenyIngress } from './support/manifests';
 import { startWorker } from './support/worker-under-test';
 
 const SHOP = `
@@ -35,11 +36,7 @@ spec:
     metadata: { labels: { app: db } }
     spec: { containers: [{ name: db, image: pg, ports: [{ name: pg, containerPort: 5432 }] }] }
 ---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: default-deny, namespace: shop }
-spec: { podSelector: {}, policyTypes: [Ingress] }
----
+${defaultDenyIngress()}---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: web-to-api, namespace: shop }
@@ -59,22 +56,26 @@ spec:
       ports: [{ port: 5432 }]
 `;
 
+// One API for the file; the worker only for the first part (the second needs a cluster never computed).
+let api: ApiUnderTest;
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
 describe('reachability, matrix and connections over REST and GraphQL', () => {
-  let api: ApiUnderTest;
   let worker: INestApplicationContext;
   let cluster: string;
   const ask = (query: Record<string, string>) => api.http.get(`/api/v1/clusters/${cluster}/reachability`).query(query);
 
   beforeAll(async () => {
-    api = await startApi();
     worker = await startWorker();
-    cluster = uniqueClusterName('reach');
-    await api.http.post('/api/v1/clusters').send({ name: cluster }).expect(201);
-    await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(SHOP).expect(200);
+    cluster = await createCluster(api, 'reach', SHOP);
   });
   afterAll(async () => {
     await worker.close();
-    await api.close();
   });
 
   it('allows web → api on the named port and names the rule that allows it', async () => {
@@ -156,11 +157,7 @@ describe('reachability, matrix and connections over REST and GraphQL', () => {
   });
 
   it('consistent=true waits for the latest revision; flannel answers with both verdicts and a warning', async () => {
-    const opened = await api.http
-      .post(`/api/v1/clusters/${cluster}/apply`)
-      .set('Content-Type', 'application/yaml')
-      .send('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web-to-db, namespace: shop }\nspec:\n  podSelector: { matchLabels: { app: db } }\n  ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }] }]\n')
-      .expect(200);
+    const opened = await applyYaml(api, cluster, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web-to-db, namespace: shop }\nspec:\n  podSelector: { matchLabels: { app: db } }\n  ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }] }]\n').expect(200);
     const res = await ask({ from: 'shop/web', to: 'shop/db-0', port: '5432', consistent: 'true' }).expect(200);
     expect(res.body).toMatchObject({ allowed: true, revision: opened.body.revision });
     await api.http.patch(`/api/v1/clusters/${cluster}`).send({ cni: 'flannel' }).expect(200);
@@ -196,15 +193,9 @@ describe('reachability, matrix and connections over REST and GraphQL', () => {
 
 describe('before the first computation', () => {
   it('answers 503 with the reason rather than waiting, unless asked to wait', async () => {
-    const api = await startApi();
-    try {
-      const name = uniqueClusterName('cold');
-      await api.http.post('/api/v1/clusters').send({ name }).expect(201);
-      const res = await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'a/b', to: 'a/c', port: '80' });
-      expect(res.status).toBe(503);
-      expect(res.body.code).toBe('UNAVAILABLE');
-    } finally {
-      await api.close();
-    }
+    const name = await createCluster(api, 'cold');
+    const res = await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'a/b', to: 'a/c', port: '80' });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('UNAVAILABLE');
   });
 });

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { JobQueue, QueueName } from '@switchyard/jobs';
 import { PrismaService } from '@switchyard/persistence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
+import { applyYaml, createCluster, startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
 import { eventually, startWorker } from './support/worker-under-test';
 import { ClusterHeads } from '../../apps/api/src/reachability/cluster-heads';
 
@@ -69,17 +69,16 @@ describe('every change is recomputed by the worker', () => {
   });
 
   it('answers know the current snapshot from the database notices, and follow each change and deletion', async () => {
-    const name = uniqueClusterName('heads');
+    const name = await createCluster(api, 'heads');
     const heads = api.app.get(ClusterHeads);
-    await api.http.post('/api/v1/clusters').send({ name }).expect(201);
-    const applied = await api.http.post(`/api/v1/clusters/${name}/apply`).set('Content-Type', 'application/yaml').send(DEPLOYMENT(1)).expect(200);
+    const applied = await applyYaml(api, name, DEPLOYMENT(1)).expect(200);
     // The head arrives by notice (no query needed), up to the computed revision.
     const head = await eventually(async () => heads.get(name), (h) => h?.computedRevision === applied.body.revision);
     expect(head).toMatchObject({ name, revision: applied.body.revision, computeState: 'ready' });
     const answer = (await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'deploy/shop/web', to: 'deploy/shop/web', port: '80' }).expect(200)).body;
     expect(answer.revision).toBe(applied.body.revision);
 
-    const scaled = await api.http.post(`/api/v1/clusters/${name}/apply`).set('Content-Type', 'application/yaml').send(DEPLOYMENT(2)).expect(200);
+    const scaled = await applyYaml(api, name, DEPLOYMENT(2)).expect(200);
     await eventually(async () => heads.get(name), (h) => h?.computedRevision === scaled.body.revision);
     const next = (await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'deploy/shop/web', to: 'deploy/shop/web', port: '80' }).expect(200)).body;
     expect(next.revision).toBe(scaled.body.revision);

@@ -1,15 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
+import { applyYaml, createCluster, startApi, type ApiUnderTest } from './support/api-under-test';
+import { defaultDenyIngress, readyPod } from './support/manifests';
 import { startWorker } from './support/worker-under-test';
-
-const pod = (name: string, node: string, ip: string, labels: string, ports: string, extra = '') => `
-apiVersion: v1
-kind: Pod
-metadata: { name: ${name}, namespace: shop, labels: { ${labels} } }
-spec: { nodeName: ${node}${extra}, containers: [{ name: c, image: x, ports: [${ports}] }] }
-status: { podIP: ${ip}, conditions: [{ type: Ready, status: "True" }] }
----`;
 
 const CLUSTER = `
 apiVersion: v1
@@ -22,10 +15,10 @@ kind: Node
 metadata: { name: n2 }
 status: { addresses: [{ type: InternalIP, address: 192.168.1.12 }] }
 ---
-${pod('api-1', 'n1', '10.244.1.10', 'app: api', '{ name: http, containerPort: 8080 }')}
-${pod('api-2', 'n2', '10.244.2.10', 'app: api', '{ name: http, containerPort: 8081 }')}
-${pod('web', 'n1', '10.244.1.20', 'app: web', '{ name: http, containerPort: 80 }')}
-${pod('db-0', 'n2', '10.244.2.30', 'app: db', '{ name: pg, containerPort: 5432 }', ', hostname: db-0, subdomain: db')}
+${readyPod('api-1', '10.244.1.10', 'app: api', '{ name: http, containerPort: 8080 }', 'nodeName: n1')}---
+${readyPod('api-2', '10.244.2.10', 'app: api', '{ name: http, containerPort: 8081 }', 'nodeName: n2')}---
+${readyPod('web', '10.244.1.20', 'app: web', '{ name: http, containerPort: 80 }', 'nodeName: n1')}---
+${readyPod('db-0', '10.244.2.30', 'app: db', '{ name: pg, containerPort: 5432 }', 'nodeName: n2, hostname: db-0, subdomain: db')}---
 apiVersion: v1
 kind: Service
 metadata: { name: api, namespace: shop }
@@ -51,11 +44,7 @@ kind: Service
 metadata: { name: empty, namespace: shop }
 spec: { selector: { app: nothing }, ports: [{ port: 80 }] }
 ---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: { name: default-deny, namespace: shop }
-spec: { podSelector: {}, policyTypes: [Ingress] }
----
+${defaultDenyIngress()}---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: web-to-api, namespace: shop }
@@ -75,9 +64,7 @@ describe('services, routing tables and cluster DNS', () => {
   beforeAll(async () => {
     api = await startApi();
     worker = await startWorker();
-    cluster = uniqueClusterName('svc');
-    await api.http.post('/api/v1/clusters').send({ name: cluster }).expect(201);
-    await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(CLUSTER).expect(200);
+    cluster = await createCluster(api, 'svc', CLUSTER);
     apiIp = (await get('/objects/svc/shop/api').expect(200)).body.spec.clusterIP;
     webNodePort = (await get('/objects/svc/shop/web').expect(200)).body.spec.ports[0].nodePort;
   });
@@ -93,19 +80,11 @@ describe('services, routing tables and cluster DNS', () => {
     expect(webNodePort).toBeGreaterThanOrEqual(30000);
     expect((await get('/objects/svc/shop/db').expect(200)).body.spec.clusterIP).toBe('None');
     // Re-applying keeps every address; a clash is a 422 naming the owner.
-    await api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(CLUSTER).expect(200);
+    await applyYaml(api, cluster, CLUSTER).expect(200);
     expect((await get('/objects/svc/shop/api').expect(200)).body.spec.clusterIP).toBe(apiIp);
-    const clash = await api.http
-      .post(`/api/v1/clusters/${cluster}/apply`)
-      .set('Content-Type', 'application/yaml')
-      .send(`apiVersion: v1\nkind: Service\nmetadata: { name: copy, namespace: shop }\nspec: { clusterIP: ${apiIp}, ports: [{ port: 1 }] }\n`)
-      .expect(422);
+    const clash = await applyYaml(api, cluster, `apiVersion: v1\nkind: Service\nmetadata: { name: copy, namespace: shop }\nspec: { clusterIP: ${apiIp}, ports: [{ port: 1 }] }\n`).expect(422);
     expect(clash.body.errors[0]).toMatchObject({ path: 'spec.clusterIP', message: expect.stringContaining('shop/api') });
-    const port = await api.http
-      .post(`/api/v1/clusters/${cluster}/apply`)
-      .set('Content-Type', 'application/yaml')
-      .send(`apiVersion: v1\nkind: Service\nmetadata: { name: np, namespace: shop }\nspec: { type: NodePort, ports: [{ port: 1, nodePort: 80 }] }\n`)
-      .expect(422);
+    const port = await applyYaml(api, cluster, `apiVersion: v1\nkind: Service\nmetadata: { name: np, namespace: shop }\nspec: { type: NodePort, ports: [{ port: 1, nodePort: 80 }] }\n`).expect(422);
     expect(port.body.errors[0].path).toBe('spec.ports[0].nodePort');
   });
 

@@ -5,7 +5,7 @@ import { computeClusterModel } from '@switchyard/engine';
 import { JobName, JobQueue } from '@switchyard/jobs';
 import { clusterModelOf, ObjectStore, PrismaService, settingsOf } from '@switchyard/persistence';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
+import { applyYaml, createCluster, startApi, type ApiUnderTest } from './support/api-under-test';
 import { eventually } from './support/worker-under-test';
 
 const WORKER_MAIN = path.resolve(__dirname, '../../dist/apps/worker/apps/worker/src/main.js');
@@ -40,13 +40,8 @@ describe.runIf(existsSync(WORKER_MAIN))('a worker killed mid-job', () => {
   });
 
   it('leaves no half-written snapshot, and another worker converges to the same result', async () => {
-    const name = uniqueClusterName('crash');
-    await api.http.post('/api/v1/clusters').send({ name }).expect(201);
-    const applied = await api.http
-      .post(`/api/v1/clusters/${name}/apply`)
-      .set('Content-Type', 'application/yaml')
-      .send('apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: db, namespace: data }\nspec:\n  replicas: 3\n  serviceName: db\n  selector: { matchLabels: { app: db } }\n  template:\n    metadata: { labels: { app: db } }\n    spec: { containers: [{ name: db, image: pg, ports: [{ name: pg, containerPort: 5432 }] }] }\n')
-      .expect(200);
+    const name = await createCluster(api, 'crash');
+    const applied = await applyYaml(api, name, 'apiVersion: apps/v1\nkind: StatefulSet\nmetadata: { name: db, namespace: data }\nspec:\n  replicas: 3\n  serviceName: db\n  selector: { matchLabels: { app: db } }\n  template:\n    metadata: { labels: { app: db } }\n    spec: { containers: [{ name: db, image: pg, ports: [{ name: pg, containerPort: 5432 }] }] }\n').expect(200);
     const prisma = api.app.get(PrismaService);
     const state = async () => prisma.cluster.findUniqueOrThrow({ where: { name }, include: { snapshot: true } });
 

@@ -1,6 +1,6 @@
-import { parseManifestBody, validateClusterSettings, validateManifests, type Finding } from '@switchyard/engine';
+import { validateClusterSettings, type Finding } from '@switchyard/engine';
 import type { ClusterStore, ObjectStore, PrismaService } from '@switchyard/persistence';
-import { startPersistence } from '../support/persistence-under-test';
+import { manifests, startPersistence } from '../support/persistence-under-test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsOf } from '../../libs/engine/src/audits/audit-cluster.fixture';
 import { AuditService } from '../../apps/worker/src/audit/audit.service';
@@ -8,7 +8,6 @@ import type { AnalysisThread } from '../../apps/worker/src/recompute/analysis-th
 import type { ClusterModelCache } from '../../apps/worker/src/recompute/cluster-model-cache';
 import type { ConnectivityService } from '../../apps/worker/src/recompute/connectivity.service';
 
-const manifests = (yaml: string) => validateManifests(parseManifestBody(yaml, 'yaml')).objects;
 const service = (ns: string) => `apiVersion: v1
 kind: Service
 metadata: { name: api, namespace: ${ns} }

@@ -1,10 +1,9 @@
-import { computeClusterModel, parseManifestBody, validateClusterSettings, validateManifests } from '@switchyard/engine';
+import { computeClusterModel, validateClusterSettings } from '@switchyard/engine';
 import { settingsOf, type ClusterStore, type ObjectStore } from '@switchyard/persistence';
-import { startPersistence } from '../support/persistence-under-test';
+import { manifests, startPersistence } from '../support/persistence-under-test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterModelCache } from '../../apps/worker/src/recompute/cluster-model-cache';
 
-const manifests = (yaml: string) => validateManifests(parseManifestBody(yaml, 'yaml')).objects;
 const deployment = (name: string, replicas: number) => `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: ${name}, namespace: shop }

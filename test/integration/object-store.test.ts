@@ -1,9 +1,8 @@
-import { parseLabelSelectorString, parseManifestBody, validateClusterSettings, validateManifests } from '@switchyard/engine';
+import { parseLabelSelectorString, validateClusterSettings } from '@switchyard/engine';
 import { migrationStatus, type ClusterStore, type ObjectStore, type PrismaService } from '@switchyard/persistence';
-import { startPersistence } from '../support/persistence-under-test';
+import { manifests, startPersistence } from '../support/persistence-under-test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const manifests = (yaml: string) => validateManifests(parseManifestBody(yaml, 'yaml')).objects;
 const ns = (name: string, labels = '') => `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${name}${labels ? `, labels: { ${labels} }` : ''} }\n---\n`;
 
 describe('the object store on a real, migrated Postgres', () => {

@@ -9,7 +9,8 @@ export function peerCorpusPresent(): boolean {
   return existsSync(PEER_TESTS);
 }
 
-function manifestFiles(dir: string): string[] {
+/** The manifest files of a scenario folder and its subfolders, in order (also what the conformance scripts read). */
+export function manifestFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const full = path.join(dir, entry);

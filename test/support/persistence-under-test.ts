@@ -1,5 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule, loadConfig } from '@switchyard/config';
+import { parseManifestBody, validateManifests } from '@switchyard/engine';
 import { ClusterStore, ObjectStore, PersistenceModule, PrismaService } from '@switchyard/persistence';
 import { inject } from 'vitest';
 
@@ -25,3 +26,6 @@ export async function startPersistence(): Promise<PersistenceUnderTest> {
     close: () => moduleRef.close(),
   };
 }
+
+/** Validated objects of a YAML body, as the object store takes them. */
+export const manifests = (yaml: string) => validateManifests(parseManifestBody(yaml, 'yaml')).objects;

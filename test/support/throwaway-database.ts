@@ -98,7 +98,8 @@ function migrate(databaseUrl: string): void {
   }
 }
 
-async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+/** Drops `database` on the server of `serverUrl` (WITH (FORCE)); also used by scripts/bench/e2e.ts. */
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
   const client = await connectAdmin(serverUrl);
   try {
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`);
@@ -107,7 +108,8 @@ async function dropDatabase(serverUrl: string, database: string): Promise<void> 
   }
 }
 
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
+/** Deletes the Redis keys `<prefix>:*`; returns how many. Also used by scripts/bench/e2e.ts. */
+export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
   const redis = new Redis(redisUrl, {
     lazyConnect: true,
     connectTimeout: 3000,

@@ -87,3 +87,4 @@ export * from './exposure/controller-entry';
 export * from './exposure/url-reachability';
 export * from './changes/connectivity-change';
 export * from './changes/north-south-diff';
+export * from './queries/find-endpoints';

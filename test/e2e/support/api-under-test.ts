@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { inject } from 'vitest';
 import { createApiApp } from '../../../apps/api/src/api-app';
@@ -27,4 +28,25 @@ let counter = 0;
 export function uniqueClusterName(prefix: string): string {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}`.toLowerCase().slice(0, 63);
+}
+
+/** `POST /apply` of a YAML body to `cluster` (the caller states the status it expects). */
+export function applyYaml(api: ApiUnderTest, cluster: string, yaml: string) {
+  return api.http.post(`/api/v1/clusters/${cluster}/apply`).set('Content-Type', 'application/yaml').send(yaml);
+}
+
+/** A new cluster named after `prefix`, with `yaml` applied to it when given; resolves to its name. */
+export async function createCluster(api: ApiUnderTest, prefix: string, yaml?: string): Promise<string> {
+  const name = uniqueClusterName(prefix);
+  await api.http.post('/api/v1/clusters').send({ name }).expect(201);
+  if (yaml !== undefined) await applyYaml(api, name, yaml).expect(200);
+  return name;
+}
+
+/** The API also listening on a free loopback port, for clients that need a socket (fetch streams, WebSocket). */
+export async function listenOnLoopback(api: ApiUnderTest): Promise<{ port: number; close(): Promise<void> }> {
+  const server = api.app.getHttpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

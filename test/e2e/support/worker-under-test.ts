@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { inject } from 'vitest';
 import { WorkerModule } from '../../../apps/worker/src/worker.module';
+import type { ApiUnderTest } from './api-under-test';
 
 /** The real worker, in this process, on this run's database and Redis prefix. */
 export async function startWorker(): Promise<INestApplicationContext> {
@@ -28,4 +29,12 @@ export async function eventually<T>(read: () => Promise<T>, check: (value: T) =>
     last = await read();
   }
   return last;
+}
+
+/** Polls the cluster until the worker has computed its latest revision; resolves to the cluster as the API shows it. */
+export function untilComputed(api: ApiUnderTest, cluster: string) {
+  return eventually(
+    async () => (await api.http.get(`/api/v1/clusters/${cluster}`).expect(200)).body,
+    (c) => c.computeState === 'ready' && c.computedRevision === c.revision,
+  );
 }

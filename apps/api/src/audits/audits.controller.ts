@@ -9,7 +9,8 @@ import { ClusterEventsService } from './cluster-events.service';
 import { FindingsService } from './findings.service';
 
 const consistent = consistentFlag;
-const FindingsQuery = z.strictObject({ severity: z.string().optional(), rule: z.string().optional(), state: z.enum(['open', 'resolved']).optional() });
+// severity and state are checked by the service, as for GraphQL.
+const FindingsQuery = z.strictObject({ severity: z.string().optional(), rule: z.string().optional(), state: z.string().optional() });
 const DiagnoseQuery = z.strictObject({ from: z.string(), to: z.string(), port: z.string().optional(), protocol: z.string().optional(), consistent });
 const WhatIfQuery = z.strictObject({ fieldValidation: z.enum(['Strict', 'Warn']).default('Strict'), format: z.string().optional() });
 const DiffQuery = z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1), format: z.string().optional() });
@@ -88,12 +89,14 @@ export class AuditsController {
     // A follower with nothing to replay must still see the stream open, not wait for the first event.
     response.flushHeaders();
     const send = (event: { id: string; type: string }) => response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    first.forEach(send);
     if (!query.follow) {
-      first.forEach(send);
       response.end();
       return;
     }
-    const subscription = this.events.stream(cluster, query.since, afterId).subscribe({ next: send, error: () => response.end() });
+    // Follows on from the replay just sent, rather than reading it again.
+    const last = first.at(-1);
+    const subscription = this.events.stream(cluster, query.since, last ? BigInt(last.id) : afterId).subscribe({ next: send, error: () => response.end() });
     request.on('close', () => subscription.unsubscribe());
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { diagnose, DomainError, FINDING_SEVERITIES, parseEndpointRef, parsePortRef, parseProtocol, type FindingSeverity } from '@switchyard/engine';
+import { diagnose, DomainError, findEndpoints, FINDING_SEVERITIES, parseEndpointRef, parsePortRef, parseProtocol, type FindingSeverity } from '@switchyard/engine';
 import { ClusterStore, PrismaService } from '@switchyard/persistence';
 import { PolicySnapshots } from '../reachability/policy-snapshots';
-import { dnsRecordsOf } from '../service-layer/service-layer.service';
 
 export interface FindingsQuery {
   severity?: string;
@@ -69,23 +68,16 @@ export class FindingsService {
     const port = query.port ? parsePortRef(query.port) : undefined;
     const protocol = query.protocol ? parseProtocol(query.protocol) : undefined;
     const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
-    const pod =
-      from.type === 'pod'
-        ? snapshot.model.findPod(from.namespace, from.name)
-        : from.type === 'workload'
-          ? snapshot.model.podsOfWorkload(from.kind, from.namespace, from.name)[0]
-          : undefined;
-    if (!pod) {
-      throw new DomainError(from.type === 'ip' ? 'INVALID' : 'NOT_FOUND', 'unknown source', [
-        { path: 'from', reason: from.type === 'ip' ? 'FieldValueInvalid' : 'NotFound', message: from.type === 'ip' ? 'diagnosis starts from a pod or workload' : `"${query.from}" has no pod` },
-      ]);
+    if (from.type === 'ip') {
+      throw new DomainError('INVALID', 'unknown source', [{ path: 'from', reason: 'FieldValueInvalid', message: 'diagnosis starts from a pod or workload' }]);
     }
+    const pod = findEndpoints(snapshot.model, from, 'from').endpoints[0]!.pod!;
     return {
       revision: snapshot.revision,
       ...diagnose({
         clusterModel: snapshot.clusterModel,
         policy: snapshot.model,
-        records: dnsRecordsOf(snapshot),
+        records: snapshot.dnsRecords,
         settings: snapshot.settings,
         from: { pod },
         to: query.to,

@@ -13,8 +13,8 @@ import {
   type NorthSouthRouting,
   type PolicyModel,
 } from '@switchyard/engine';
-import { ObjectStore, PrismaService, settingsOf, type ApplyPreview } from '@switchyard/persistence';
-import { PolicySnapshots, type LoadedSnapshot } from '../reachability/policy-snapshots';
+import { clusterNotFound, ObjectStore, PrismaService, type ApplyPreview } from '@switchyard/persistence';
+import { PolicySnapshots, settingsAt, type LoadedSnapshot } from '../reachability/policy-snapshots';
 
 /** A cluster's objects and what they mean, computed in memory (never stored). */
 export interface ComputedState {
@@ -49,13 +49,12 @@ export class ClusterStates {
   /** The objects and settings of a cluster as they stood at `revision` (the change log keeps them all). */
   async objectsAt(clusterName: string, revision: number | undefined, field: string): Promise<ObjectsAt> {
     const cluster = await this.prisma.cluster.findUnique({ where: { name: clusterName } });
-    if (!cluster) throw new DomainError('NOT_FOUND', `cluster "${clusterName}" not found`, [{ path: 'cluster', reason: 'NotFound', message: `cluster "${clusterName}" does not exist` }]);
+    if (!cluster) throw clusterNotFound(clusterName);
     const at = revision ?? cluster.revision;
     if (at < 1 || at > cluster.revision) {
       throw new DomainError('INVALID', `revision ${at} does not exist`, [{ path: field, reason: 'FieldValueInvalid', message: `revision must be between 1 and ${cluster.revision}` }]);
     }
-    const row = await this.prisma.revision.findUnique({ where: { clusterId_revision: { clusterId: cluster.id, revision: at } }, select: { settings: true } });
-    const settings = { ...settingsOf(cluster), ...((row?.settings as Partial<ClusterSettings> | null) ?? {}) };
+    const settings = await settingsAt(this.prisma, cluster, at);
     const objects = (await this.objectStore.snapshotAt(cluster.id, at)) as unknown as ClusterObjectInput[];
     return { clusterId: cluster.id, clusterName, revision: at, settings, objects };
   }

@@ -16,7 +16,7 @@ export class ClusterService {
     const cluster = await this.clusters.create(settings);
     const { id } = await this.clusters.find(cluster.name);
     await this.jobs.scheduleAudit(id, cluster.auditIntervalSeconds);
-    await this.recompute(cluster.name);
+    await this.enqueueRecompute(id);
     return cluster;
   }
 
@@ -32,10 +32,12 @@ export class ClusterService {
     const patch = validateClusterSettings(body, { partial: true });
     const before = await this.clusters.get(name);
     const after = await this.clusters.update(name, patch);
-    if (after.revision !== before.revision) await this.recompute(name);
-    if (after.auditIntervalSeconds !== before.auditIntervalSeconds) {
+    const recompute = after.revision !== before.revision;
+    const reschedule = after.auditIntervalSeconds !== before.auditIntervalSeconds;
+    if (recompute || reschedule) {
       const { id } = await this.clusters.find(name);
-      await this.jobs.scheduleAudit(id, after.auditIntervalSeconds);
+      if (recompute) await this.enqueueRecompute(id);
+      if (reschedule) await this.jobs.scheduleAudit(id, after.auditIntervalSeconds);
     }
     return after;
   }
@@ -47,9 +49,12 @@ export class ClusterService {
   }
 
   /** Every change to a cluster asks the worker to bring its derived state up to date. */
-  async recompute(name: string, options: { force?: boolean } = {}): Promise<ClusterView> {
+  async recompute(name: string, options: { force?: boolean } = {}): Promise<void> {
     const cluster = await this.clusters.find(name);
-    await this.jobs.enqueue(JobName.RecomputeCluster, { clusterId: cluster.id, ...(options.force ? { force: true } : {}) });
-    return this.clusters.get(name);
+    await this.enqueueRecompute(cluster.id, options.force);
+  }
+
+  private async enqueueRecompute(clusterId: string, force = false): Promise<void> {
+    await this.jobs.enqueue(JobName.RecomputeCluster, { clusterId, ...(force ? { force: true } : {}) });
   }
 }

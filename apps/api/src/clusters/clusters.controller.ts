@@ -56,8 +56,9 @@ export class ClustersController {
   @Post(':cluster/recompute')
   @HttpCode(202)
   @ApiOperation({ summary: 'Force a recomputation of the cluster (answers at once; watch computeState)' })
-  recompute(@Param('cluster') cluster: string) {
-    return this.clusters.recompute(cluster, { force: true });
+  async recompute(@Param('cluster') cluster: string) {
+    await this.clusters.recompute(cluster, { force: true });
+    return this.clusters.get(cluster);
   }
 
   @Delete(':cluster')

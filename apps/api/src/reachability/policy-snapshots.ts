@@ -2,11 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import {
   connectionList,
+  dnsRecords,
   DomainError,
   policyModelOf,
   type ClusterModel,
   type ClusterSettings,
   type ConnectionRow,
+  type DnsRecord,
   type GatewayRoutes,
   type IngressRoutingTable,
   type PolicyModel,
@@ -45,11 +47,27 @@ export class LoadedSnapshot {
     );
   }
 
+  /** The cluster's DNS records: derived on first use, then kept. */
+  get dnsRecords(): DnsRecord[] {
+    return PolicySnapshots.derive(this, 'dns', () =>
+      dnsRecords({ services: this.clusterModel.services, endpoints: this.clusterModel.endpoints, pods: this.clusterModel.pods, clusterDomain: this.settings.clusterDomain }),
+    );
+  }
+
   /** The same snapshot, as an answer made when the cluster was at `latestRevision`. */
   asOf(latestRevision: number): LoadedSnapshot {
     if (latestRevision === this.latestRevision) return this;
     return new LoadedSnapshot(this.clusterName, this.revision, latestRevision, this.computedAt, this.clusterModel, this.model, this.northSouth, this.settings, this.podsRevision, this.derived);
   }
+}
+
+/**
+ * A cluster's settings as they stood at `revision`: the row's current settings, overlaid with
+ * those the revision recorded (the change log keeps them all).
+ */
+export async function settingsAt(prisma: PrismaService, cluster: Parameters<typeof settingsOf>[0], revision: number): Promise<ClusterSettings> {
+  const row = await prisma.revision.findUnique({ where: { clusterId_revision: { clusterId: cluster.id, revision } }, select: { settings: true } });
+  return { ...settingsOf(cluster), ...((row?.settings as Partial<ClusterSettings> | null) ?? {}) };
 }
 
 /** Models built from snapshots, per cluster, most recently used last; a few clusters fit in memory. */
@@ -148,18 +166,17 @@ export class PolicySnapshots {
   /** Reads the stored snapshot (its pods only when those held are not the same) and compiles it. */
   private async read(head: ClusterHead, clusterName: string, held: LoadedSnapshot | undefined): Promise<LoadedSnapshot> {
     const heldPods = held?.podsRevision ?? -1;
-    const [row] = await this.prisma.$queryRaw<SnapshotRow[]>`
-      SELECT revision, "podsRevision", "computedAt", data, "northSouth",
-             CASE WHEN "podsRevision" = ${heldPods} THEN NULL ELSE pods END AS pods
-      FROM "ClusterSnapshot" WHERE "clusterId" = ${head.id}::uuid`;
+    const [[row], cluster] = await Promise.all([
+      this.prisma.$queryRaw<SnapshotRow[]>`
+        SELECT revision, "podsRevision", "computedAt", data, "northSouth",
+               CASE WHEN "podsRevision" = ${heldPods} THEN NULL ELSE pods END AS pods
+        FROM "ClusterSnapshot" WHERE "clusterId" = ${head.id}::uuid`,
+      this.prisma.cluster.findUniqueOrThrow({ where: { id: head.id } }),
+    ]);
     if (!row) throw new DomainError('UNAVAILABLE', `cluster "${clusterName}" has no computed snapshot yet`, [{ path: 'cluster', reason: 'FieldValueInvalid', message: 'retry shortly' }]);
     const clusterModel = clusterModelOf({ data: row.data, pods: row.pods ?? held!.clusterModel.pods });
     // Settings as they stood at the snapshot's revision (the CNI may have changed since).
-    const [cluster, atRevision] = await Promise.all([
-      this.prisma.cluster.findUniqueOrThrow({ where: { id: head.id } }),
-      this.prisma.revision.findUnique({ where: { clusterId_revision: { clusterId: head.id, revision: row.revision } }, select: { settings: true } }),
-    ]);
-    const settings = { ...settingsOf(cluster), ...((atRevision?.settings as Partial<ClusterSettings> | null) ?? {}) };
+    const settings = await settingsAt(this.prisma, cluster, row.revision);
     return new LoadedSnapshot(
       clusterName,
       row.revision,

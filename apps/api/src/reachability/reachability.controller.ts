@@ -79,7 +79,11 @@ export class ReachabilityController {
   async connections(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: Response) {
     const result = await this.reachability.connections(cluster, parseQuery(ConnectionsQuery, query));
     response.setHeader('X-Switchyard-Revision', String(result.revision));
-    if (result.format === 'json') return { revision: result.revision, ...(result.stale ? { latestRevision: result.latestRevision, stale: true } : {}), connections: JSON.parse(result.text) };
+    if (result.format === 'json') {
+      // The rows are what the json rendering holds: no need to parse it back.
+      const { format: _format, rows, text: _text, ...revision } = result;
+      return { ...revision, connections: rows };
+    }
     response.type(MEDIA_TYPES[result.format]!);
     return result.text;
   }

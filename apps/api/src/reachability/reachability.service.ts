@@ -15,14 +15,11 @@ import {
   parseProtocol,
   renderConnectionList,
   type ConnectionListFormat,
-  type Endpoint,
-  type EndpointRef,
-  type ModelPod,
-  type PolicyModel,
+  findEndpoints,
+  type FoundEndpoints,
   type UrlEntryKind,
   type Verdict,
 } from '@switchyard/engine';
-import { dnsRecordsOf } from '../service-layer/service-layer.service';
 import { PolicySnapshots, type LoadedSnapshot } from './policy-snapshots';
 
 export interface ReachabilityQuery {
@@ -41,12 +38,6 @@ export interface ReachabilityQuery {
 
 const URL_OPTIONS = ['via', 'class', 'gateway'] as const;
 const URL_VIAS: readonly UrlEntryKind[] = ['ingress', 'gateway'];
-
-interface ResolvedEndpoint {
-  /** How the endpoint was understood: `pod shop/web-0`, `Deployment shop/api (2 pods)`, `external 8.8.8.8`. */
-  text: string;
-  endpoints: { label: string; endpoint: Endpoint; pod?: ModelPod }[];
-}
 
 /** Pairs evaluated for a workload-to-workload question; beyond this the answer says it sampled. */
 const MAX_PAIRS = 400;
@@ -77,7 +68,7 @@ export class ReachabilityService {
     const askedPort = query.port === undefined || query.port === '' ? undefined : parsePortRef(query.port, 'port');
     const askedProtocol = query.protocol === undefined ? undefined : parseProtocol(query.protocol);
     const snapshot = await this.snapshots.load(clusterName, { consistent: query.consistent });
-    const from = this.resolve(snapshot.model, fromRef, 'from');
+    const from = findEndpoints(snapshot.model, fromRef, 'from');
     if (isUrl) return this.reachUrlTarget(snapshot, from, query.to.trim(), query);
     const serviceTarget = parseServiceTarget(query.to, 'to', snapshot.settings.serviceCidr);
     if (serviceTarget) return this.reachServiceTarget(snapshot, from, serviceTarget, askedPort, askedProtocol);
@@ -86,7 +77,7 @@ export class ReachabilityService {
     if (askedPort === undefined) throw new DomainError('INVALID', 'invalid port', [{ path: 'port', reason: 'FieldValueRequired', message: 'required: a port number or name' }]);
     const port = askedPort;
     const protocol = askedProtocol ?? 'TCP';
-    const to = this.resolve(snapshot.model, toRef, 'to');
+    const to = findEndpoints(snapshot.model, toRef, 'to');
     if (typeof port === 'string') this.checkNamedPort(to, port, protocol);
 
     const pairs: { from: string; to: string; verdict: Verdict }[] = [];
@@ -131,7 +122,7 @@ export class ReachabilityService {
    */
   private reachServiceTarget(
     snapshot: LoadedSnapshot,
-    from: ResolvedEndpoint,
+    from: FoundEndpoints,
     target: ServiceTarget,
     port: number | string | undefined,
     protocol: 'TCP' | 'UDP' | 'SCTP' | undefined,
@@ -142,7 +133,7 @@ export class ReachabilityService {
         policy: snapshot.model,
         services: snapshot.clusterModel.services,
         endpoints: snapshot.clusterModel.endpoints,
-        records: dnsRecordsOf(snapshot),
+        records: snapshot.dnsRecords,
         nodes: snapshot.clusterModel.nodes,
         clusterDomain: snapshot.settings.clusterDomain,
         from: source.endpoint,
@@ -175,7 +166,7 @@ export class ReachabilityService {
    * Service, where source ranges and traffic policies apply), the Ingress or HTTPRoute rule picks
    * the backends, and the controller's pods must reach each endpoint (see `reachUrl`).
    */
-  private reachUrlTarget(snapshot: LoadedSnapshot, from: ResolvedEndpoint, url: string, query: ReachabilityQuery) {
+  private reachUrlTarget(snapshot: LoadedSnapshot, from: FoundEndpoints, url: string, query: ReachabilityQuery) {
     const answer = reachUrl({
       policy: snapshot.model,
       cluster: snapshot.clusterModel,
@@ -262,33 +253,8 @@ export class ReachabilityService {
     };
   }
 
-
-  private resolve(model: PolicyModel, ref: EndpointRef, field: string): ResolvedEndpoint {
-    switch (ref.type) {
-      case 'pod': {
-        const pod = model.findPod(ref.namespace, ref.name);
-        if (!pod) throw notFound(field, `pod "${ref.namespace}/${ref.name}" does not exist`);
-        return { text: `pod ${ref.namespace}/${ref.name}`, endpoints: [{ label: `${pod.namespace}/${pod.name}`, endpoint: { pod }, pod }] };
-      }
-      case 'workload': {
-        const pods = model.podsOfWorkload(ref.kind, ref.namespace, ref.name);
-        if (pods.length === 0) throw notFound(field, `${ref.kind} "${ref.namespace}/${ref.name}" does not exist or has no pods`);
-        return {
-          text: `${ref.kind} ${ref.namespace}/${ref.name} (${pods.length} pod${pods.length === 1 ? '' : 's'})`,
-          endpoints: pods.map((pod) => ({ label: `${pod.namespace}/${pod.name}`, endpoint: { pod }, pod })),
-        };
-      }
-      case 'ip': {
-        // An address that belongs to a pod is that pod; any other is a peer outside the cluster.
-        const pod = model.allPods().find((p) => p.ips.includes(ref.ip));
-        if (pod) return { text: `pod ${pod.namespace}/${pod.name} (${ref.ip})`, endpoints: [{ label: `${pod.namespace}/${pod.name}`, endpoint: { pod }, pod }] };
-        return { text: `external ${ref.ip}`, endpoints: [{ label: ref.ip, endpoint: { ip: ref.ip } }] };
-      }
-    }
-  }
-
   /** A port name must resolve on every destination pod, with the asked protocol. */
-  private checkNamedPort(to: ResolvedEndpoint, name: string, protocol: string): void {
+  private checkNamedPort(to: FoundEndpoints, name: string, protocol: string): void {
     for (const destination of to.endpoints) {
       if (!destination.pod) {
         throw new DomainError('INVALID', 'a named port needs a pod destination', [

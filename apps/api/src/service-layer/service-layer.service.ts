@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
-  dnsRecords,
   DomainError,
+  findEndpoints,
   parseEndpointRef,
   queryDnsRecords,
   renderIptables,
@@ -9,28 +9,16 @@ import {
   renderNftables,
   resolveFromPod,
   routingTable,
-  type DnsRecord,
   type DnsRecordType,
   type NodeRoutingTable,
 } from '@switchyard/engine';
-import { PolicySnapshots, type LoadedSnapshot } from '../reachability/policy-snapshots';
+import { PolicySnapshots } from '../reachability/policy-snapshots';
 
 export type RouteFormat = 'json' | 'iptables' | 'ipvs' | 'nftables';
 
 const DNS_TYPES: readonly DnsRecordType[] = ['A', 'AAAA', 'SRV', 'CNAME', 'PTR'];
 
 const invalid = (path: string, message: string) => new DomainError('INVALID', message, [{ path, reason: 'FieldValueInvalid', message }]);
-
-export function dnsRecordsOf(snapshot: LoadedSnapshot): DnsRecord[] {
-  return PolicySnapshots.derive(snapshot, 'dns', () =>
-    dnsRecords({
-      services: snapshot.clusterModel.services,
-      endpoints: snapshot.clusterModel.endpoints,
-      pods: snapshot.clusterModel.pods,
-      clusterDomain: snapshot.settings.clusterDomain,
-    }),
-  );
-}
 
 const revisionOf = PolicySnapshots.revisionOf;
 
@@ -80,7 +68,7 @@ export class ServiceLayerService {
   async dnsRecords(cluster: string, query: { name?: string; type?: string; consistent?: boolean }) {
     const type = query.type === undefined ? undefined : this.dnsType(query.type);
     const snapshot = await this.snapshots.load(cluster, { consistent: query.consistent });
-    const records = queryDnsRecords(dnsRecordsOf(snapshot), { ...(query.name ? { name: query.name } : {}), ...(type ? { type } : {}) });
+    const records = queryDnsRecords(snapshot.dnsRecords, { ...(query.name ? { name: query.name } : {}), ...(type ? { type } : {}) });
     return { ...revisionOf(snapshot), zone: snapshot.settings.clusterDomain, records };
   }
 
@@ -89,21 +77,9 @@ export class ServiceLayerService {
     if (!query.name || query.name.trim() === '') throw invalid('name', 'a name to resolve is required');
     const from = parseEndpointRef(query.from ?? '', 'from');
     const snapshot = await this.snapshots.load(cluster, { consistent: query.consistent });
-    let namespace: string;
-    if (from.type === 'ip') {
-      throw invalid('from', 'resolution is seen from a pod: give <namespace>/<pod> or <kind>/<namespace>/<name>');
-    } else if (from.type === 'pod') {
-      if (!snapshot.model.findPod(from.namespace, from.name)) {
-        throw new DomainError('NOT_FOUND', `pod "${from.namespace}/${from.name}" does not exist`, [{ path: 'from', reason: 'NotFound', message: `pod "${from.namespace}/${from.name}" does not exist` }]);
-      }
-      namespace = from.namespace;
-    } else {
-      if (snapshot.model.podsOfWorkload(from.kind, from.namespace, from.name).length === 0) {
-        throw new DomainError('NOT_FOUND', `${from.kind} "${from.namespace}/${from.name}" does not exist`, [{ path: 'from', reason: 'NotFound', message: `${from.kind} "${from.namespace}/${from.name}" has no pods` }]);
-      }
-      namespace = from.namespace;
-    }
-    const resolution = resolveFromPod({ records: dnsRecordsOf(snapshot), name: query.name, type, namespace, clusterDomain: snapshot.settings.clusterDomain });
+    if (from.type === 'ip') throw invalid('from', 'resolution is seen from a pod: give <namespace>/<pod> or <kind>/<namespace>/<name>');
+    findEndpoints(snapshot.model, from, 'from'); // the pod or workload must exist
+    const resolution = resolveFromPod({ records: snapshot.dnsRecords, name: query.name, type, namespace: from.namespace, clusterDomain: snapshot.settings.clusterDomain });
     const dnsService = snapshot.clusterModel.services.find((s) => s.namespace === 'kube-system' && s.name === 'kube-dns');
     return {
       ...revisionOf(snapshot),

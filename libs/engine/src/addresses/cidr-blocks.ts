@@ -33,9 +33,17 @@ function toBigInt(bytes: number[]): bigint {
 
 /** Only these characters make up an address; anything else is not one (and ipaddr.js is slow to say so). */
 const ADDRESS_CHARACTERS = /^[0-9a-fA-F.:]+$/;
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
 export function parseIpAddress(text: string): IpAddress | undefined {
-  if (typeof text !== 'string' || !ADDRESS_CHARACTERS.test(text)) return undefined;
+  if (typeof text !== 'string') return undefined;
+  // Fast path for plain dotted-quad IPv4 (what almost every pod and service address is).
+  const quad = DOTTED_QUAD.exec(text);
+  if (quad) {
+    const [a, b, c, d] = [Number(quad[1]), Number(quad[2]), Number(quad[3]), Number(quad[4])];
+    if (a <= 255 && b <= 255 && c <= 255 && d <= 255) return { family: 4, value: BigInt(a * 16777216 + b * 65536 + c * 256 + d) };
+  }
+  if (!ADDRESS_CHARACTERS.test(text)) return undefined;
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
     return { family: 4, value: toBigInt(ipaddr.IPv4.parse(text).toByteArray()) };
   }

@@ -1,4 +1,5 @@
-import { cmp, FINDING_SEVERITIES, type AuditInput, type AuditRule, type AuditRuleInfo, type Finding } from './finding';
+import { compareText } from '../cluster/text-order';
+import { FINDING_SEVERITIES, type AuditInput, type AuditRule, type AuditRuleInfo, type Finding } from './finding';
 import { backendPortMissing } from './rules/backend-port-missing';
 import { backendServiceMissing } from './rules/backend-service-missing';
 import { cidrOverlap } from './rules/cidr-overlap';
@@ -56,5 +57,5 @@ const rank = (f: Finding): number => FINDING_SEVERITIES.indexOf(f.severity);
 export function auditCluster(input: AuditInput): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const rule of RULES) for (const f of rule.check(input)) if (!byKey.has(f.key)) byKey.set(f.key, f);
-  return [...byKey.values()].sort((a, b) => rank(a) - rank(b) || cmp(a.rule, b.rule) || cmp(a.key, b.key));
+  return [...byKey.values()].sort((a, b) => rank(a) - rank(b) || compareText(a.rule, b.rule) || compareText(a.key, b.key));
 }

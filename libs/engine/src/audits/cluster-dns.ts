@@ -1,11 +1,11 @@
 import { cidrLast, cidrsOverlap, parseCidr } from '../addresses/cidr-blocks';
 import { connectionsInclude } from '../connectivity/connection-set';
+import { matchesLabelMap } from '../labels/label-selector';
 import { ipBlockContains, type CompiledPeer, type CompiledPolicy } from '../policy/compiled-policies';
 import type { NamedPort, PodClass } from '../policy/pod-classes';
 import { NAMESPACE_NAME_LABEL_KEY, PolicyModel } from '../policy/policy-model';
 import type { ClusterModel } from '../workloads/cluster-model';
 import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
-import { selectsLabels } from './finding';
 
 /**
  * May a pod's egress reach the cluster DNS? Without UDP and TCP 53 to it a pod cannot resolve
@@ -49,8 +49,7 @@ export function clusterDnsCheck({ model, policy, podCidr: podCidrText }: Cluster
   const service = model.services.find((s) => s.namespace === 'kube-system' && s.name === 'kube-dns');
   const endpointPods = endpoints
     .map((e) => {
-      const [ns, name] = (e.pod ?? '').split('/');
-      const pod = ns && name ? policy.findPod(ns, name) : undefined;
+      const pod = e.pod !== undefined ? policy.pods.get(e.pod) : undefined;
       return pod ? { pod, ports: e.ports } : undefined;
     })
     .filter((e) => e !== undefined);
@@ -65,7 +64,7 @@ export function clusterDnsCheck({ model, policy, podCidr: podCidrText }: Cluster
       allows: (pod, _cls, protocol) => targets(protocol).some((t) => policy.evaluate({ pod }, { pod: t.pod }, t.port, protocol).egress.allowed),
     };
   }
-  const labelled = policy.allPods().filter((p) => p.namespace === 'kube-system' && selectsLabels(DNS_LABELS, p.labels));
+  const labelled = policy.allPods().filter((p) => p.namespace === 'kube-system' && matchesLabelMap(DNS_LABELS, p.labels));
   if (labelled.length > 0) {
     return {
       describe: 'the kube-system pods labelled k8s-app=kube-dns',

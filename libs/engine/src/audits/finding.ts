@@ -1,4 +1,6 @@
 import type { PolicyModel } from '../policy/policy-model';
+import { compareText } from '../cluster/text-order';
+import type { ServiceModel } from '../services/service-model';
 import type { ClusterModel } from '../workloads/cluster-model';
 import type { ClusterObjectInput } from '../workloads/cluster-objects';
 
@@ -56,16 +58,13 @@ export interface AuditRule extends AuditRuleInfo {
   check(input: AuditInput): Finding[];
 }
 
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export const refText = (ref: FindingObject): string => `${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 
 export function sortRefs(refs: readonly FindingObject[]): FindingObject[] {
   const unique = new Map<string, FindingObject>();
   for (const r of refs) unique.set(refText(r), { kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name });
-  return [...unique.values()].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.namespace ?? '', b.namespace ?? '') || cmp(a.name, b.name));
+  return [...unique.values()].sort((a, b) => compareText(a.kind, b.kind) || compareText(a.namespace ?? '', b.namespace ?? '') || compareText(a.name, b.name));
 }
 
 export interface FindingParts {
@@ -89,17 +88,26 @@ export function findingOf(rule: AuditRuleInfo, parts: FindingParts): Finding {
   return { rule: rule.id, severity: rule.severity, objects, message: parts.message, fix: parts.fix, key };
 }
 
-export const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 export const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 export const namespaceOf = (o: ClusterObjectInput): string => o.metadata.namespace || 'default';
 
-/** Every label of `selector` is on `labels` (a Service selector: matchLabels only). */
-export function selectsLabels(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  for (const key in selector) if (labels[key] !== selector[key]) return false;
-  return true;
+/**
+ * The values several Services hold (a ClusterIP, a nodePort, a name), each with those Services,
+ * in order of first appearance. `keysOf` lists a Service's values; one Service counts once per value.
+ */
+export function heldBySeveral<K>(services: readonly ServiceModel[], keysOf: (s: ServiceModel) => Iterable<K>): Array<[K, FindingObject[]]> {
+  const byKey = new Map<K, FindingObject[]>();
+  for (const s of services) {
+    for (const key of new Set(keysOf(s))) {
+      const refs = byKey.get(key);
+      const ref = { kind: 'Service', namespace: s.namespace, name: s.name };
+      if (refs) refs.push(ref);
+      else byKey.set(key, [ref]);
+    }
+  }
+  return [...byKey].filter(([, refs]) => refs.length > 1);
 }
 
 /** The namespaces Kubernetes creates and runs itself; rules about tenants' hygiene skip them. */

@@ -1,5 +1,7 @@
+import { matchesLabelMap } from '../labels/label-selector';
 import type { CompiledPolicy } from '../policy/compiled-policies';
 import type { PolicyModel } from '../policy/policy-model';
+import type { ServiceModel } from '../services/service-model';
 import type { ClusterModel } from '../workloads/cluster-model';
 import type { ModelPod } from '../workloads/pods-from-workloads';
 
@@ -9,6 +11,7 @@ import type { ModelPod } from '../workloads/pods-from-workloads';
  */
 const byNamespace = new WeakMap<ClusterModel, Map<string, ModelPod[]>>();
 const bySelector = new WeakMap<PolicyModel, Map<string, ModelPod[]>>();
+const byService = new WeakMap<ClusterModel, Map<string, ModelPod[]>>();
 
 export function podsOfNamespace(model: ClusterModel, namespace: string): readonly ModelPod[] {
   let index = byNamespace.get(model);
@@ -18,6 +21,18 @@ export function podsOfNamespace(model: ClusterModel, namespace: string): readonl
     byNamespace.set(model, index);
   }
   return index.get(namespace) ?? [];
+}
+
+/** The pods a Service's selector picks (its own namespace only); none without a selector. */
+export function podsOfService(model: ClusterModel, service: ServiceModel): readonly ModelPod[] {
+  const selector = service.selector;
+  if (!selector) return [];
+  let index = byService.get(model);
+  if (!index) byService.set(model, (index = new Map()));
+  const key = `${service.namespace}/${service.name}`;
+  let pods = index.get(key);
+  if (!pods) index.set(key, (pods = podsOfNamespace(model, service.namespace).filter((p) => matchesLabelMap(selector, p.labels))));
+  return pods;
 }
 
 /** The pods a policy selects (its own namespace only), through the pod classes the model built. */

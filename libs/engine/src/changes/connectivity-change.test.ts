@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { connectionList, workloadName } from '../connectivity/connection-list';
+import { connectionList } from '../connectivity/connection-list';
+import { workloadName } from '../workloads/pods-from-workloads';
 import { clusterArb, NAMESPACES, podArb, policy as policyArb } from '../connectivity/policy-cluster.arbitrary';
 import { policyModelOf } from '../policy/cluster-policy-model';
 import type { NetworkPolicyInput } from '../policy/compiled-policies';

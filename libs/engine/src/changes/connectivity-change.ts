@@ -1,9 +1,10 @@
-import { connectionList, workloadName, type ConnectionRow } from '../connectivity/connection-list';
+import { connectionList, type ConnectionRow } from '../connectivity/connection-list';
 import { formatConnections, isEmptyConnections } from '../connectivity/connection-set';
 import { workloadConnectionRows } from '../connectivity/workload-connections';
 import { ingressControllerRows, type IngressControllerSetting } from '../exposure/ingress-controller';
 import { NAMESPACE_NAME_LABEL_KEY, podKey, type PolicyModel } from '../policy/policy-model';
 import type { ClusterModel } from '../workloads/cluster-model';
+import { workloadName } from '../workloads/pods-from-workloads';
 import { diffConnections, type ConnectionDiff } from './connectivity-diff';
 
 /**

@@ -1,6 +1,6 @@
-import ipaddr from 'ipaddr.js';
-import type { ConnectionRow } from '../connectivity/connection-list';
-import { formatConnections, type ConnectionSet } from '../connectivity/connection-set';
+import { parseIpAddress } from '../addresses/cidr-blocks';
+import { EXTERNAL_SUFFIX, externalRangeName, type ConnectionRow } from '../connectivity/connection-list';
+import type { ConnectionSet } from '../connectivity/connection-set';
 
 /**
  * The connectivity diff of two connection lists, as np-guard/netpol-analyzer's `diff` prints
@@ -43,7 +43,6 @@ export interface RenderConnectionDiffOptions {
 
 export const NO_CONNECTIONS = 'No Connections';
 export const INGRESS_CONTROLLER_PEER = '{ingress-controller}';
-const EXTERNAL_SUFFIX = '[External]';
 
 const isExternal = (name: string): boolean => name.endsWith(EXTERNAL_SUFFIX);
 const isWorkload = (name: string): boolean => !isExternal(name) && name !== INGRESS_CONTROLLER_PEER;
@@ -56,35 +55,17 @@ interface ParsedRange {
   last: bigint;
 }
 
-function toBigInt(address: string): { family: 4 | 6; value: bigint } | undefined {
-  if (!ipaddr.isValid(address)) return undefined;
-  const parsed = ipaddr.parse(address);
-  const bytes = parsed.toByteArray();
-  let value = 0n;
-  for (const b of bytes) value = (value << 8n) | BigInt(b);
-  return { family: parsed.kind() === 'ipv4' ? 4 : 6, value };
-}
-
-function fromBigInt(family: 4 | 6, value: bigint): string {
-  const size = family === 4 ? 4 : 16;
-  const bytes: number[] = [];
-  for (let i = size - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  return ipaddr.fromByteArray(bytes).toString();
-}
-
 /** `10.0.0.0-10.255.255.255[External]` → its bounds (IPv6 ranges are written the same way). */
 function parseRange(name: string): ParsedRange | undefined {
   if (!isExternal(name)) return undefined;
   const body = name.slice(0, -EXTERNAL_SUFFIX.length);
   const cut = body.indexOf('-');
   if (cut < 0) return undefined;
-  const first = toBigInt(body.slice(0, cut));
-  const last = toBigInt(body.slice(cut + 1));
+  const first = parseIpAddress(body.slice(0, cut));
+  const last = parseIpAddress(body.slice(cut + 1));
   if (!first || !last || first.family !== last.family) return undefined;
   return { family: first.family, first: first.value, last: last.value };
 }
-
-const rangeName = (family: 4 | 6, first: bigint, last: bigint): string => `${fromBigInt(family, first)}-${fromBigInt(family, last)}${EXTERNAL_SUFFIX}`;
 
 /**
  * Each side cuts the address space by its own ipBlocks. To compare, the external ranges facing
@@ -135,7 +116,7 @@ function refineExternal(before: readonly ConnectionRow[], after: readonly Connec
     ranged.forEach((list, side) => {
       for (const { row, range } of list) {
         let start = range.first;
-        const piece = (first: bigint, last: bigint) => out[side]!.push({ ...row, [role]: rangeName(range.family, first, last) });
+        const piece = (first: bigint, last: bigint) => out[side]!.push({ ...row, [role]: externalRangeName(range.family, first, last) });
         for (const cut of sorted[range.family].filter((b) => b > range.first && b <= range.last)) {
           piece(start, cut - 1n);
           start = cut;
@@ -215,9 +196,6 @@ export function sortDiffRows(rows: readonly ConnectionDiff[]): ConnectionDiff[] 
     return a < b ? -1 : a > b ? 1 : 0;
   });
 }
-
-/** The text of a set as diff rows print it (`No Connections` when empty). */
-export const diffConnectionText = (c: ConnectionSet | undefined): string => (c ? formatConnections(c) : NO_CONNECTIONS);
 
 // ---- rendering ------------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
+import { compareText } from '../cluster/text-order';
 import { dnsRecords } from '../services/dns-records';
 import { routingTable } from '../services/routing-table';
 import type { ClusterModel } from '../workloads/cluster-model';
 import type { ComputeSettings } from '../workloads/cluster-objects';
 import { connectivityChange, type ConnectivityChangeOptions, type ConnectivitySide } from './connectivity-change';
 import type { ConnectionDiff } from './connectivity-diff';
+import { diffKeyed, type ChangeKind } from './keyed-diff';
 import { diffNorthSouth, type GatewayRouteChange, type IngressRouteChange, type NorthSouthSide } from './north-south-diff';
 
 /**
@@ -14,7 +16,7 @@ import { diffNorthSouth, type GatewayRouteChange, type IngressRouteChange, type 
  */
 export type ModelSide = ConnectivitySide & Omit<NorthSouthSide, 'clusterModel'>;
 
-export type ChangeKind = 'added' | 'removed' | 'changed';
+export type { ChangeKind } from './keyed-diff';
 
 export interface RouteChange {
   /** `ns/name` of the service. */
@@ -42,8 +44,6 @@ export interface ModelDiff {
   gatewayRoutes: GatewayRouteChange[];
   dns: DnsChange[];
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The node-independent route text of every proxied service port, keyed `ns/svc\0port`. */
 export function serviceRoutes(model: ClusterModel, settings: Pick<ComputeSettings, 'podCidr'>): Map<string, { service: string; port: string; text: string }> {
@@ -73,19 +73,8 @@ function dnsIndex(model: ClusterModel, clusterDomain: string): Map<string, { nam
     if (entry) entry.values.push(r.value);
     else out.set(key, { name: r.name, type: r.type, values: [r.value] });
   }
-  for (const entry of out.values()) entry.values.sort(cmp);
+  for (const entry of out.values()) entry.values.sort(compareText);
   return out;
-}
-
-function diffMaps<T, R>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>, same: (a: T, b: T) => boolean, make: (change: ChangeKind, old: T | undefined, now: T | undefined) => R): R[] {
-  const out: { key: string; row: R }[] = [];
-  for (const [key, old] of before) {
-    const now = after.get(key);
-    if (now === undefined) out.push({ key, row: make('removed', old, undefined) });
-    else if (!same(old, now)) out.push({ key, row: make('changed', old, now) });
-  }
-  for (const [key, now] of after) if (!before.has(key)) out.push({ key, row: make('added', undefined, now) });
-  return out.sort((a, b) => cmp(a.key, b.key)).map((x) => x.row);
 }
 
 export function diffModels(before: ModelSide, after: ModelSide, settings: Pick<ComputeSettings, 'podCidr' | 'clusterDomain'> & ConnectivityChangeOptions): ModelDiff {
@@ -96,7 +85,7 @@ export function diffModels(before: ModelSide, after: ModelSide, settings: Pick<C
   const routes =
     b.services === a.services && b.endpoints === a.endpoints && b.nodes === a.nodes
       ? []
-      : diffMaps(
+      : diffKeyed(
           serviceRoutes(b, settings),
           serviceRoutes(a, settings),
           (x, y) => x.text === y.text,
@@ -105,7 +94,7 @@ export function diffModels(before: ModelSide, after: ModelSide, settings: Pick<C
   const dns =
     b.services === a.services && b.endpoints === a.endpoints && b.pods === a.pods
       ? []
-      : diffMaps(
+      : diffKeyed(
           dnsIndex(b, settings.clusterDomain),
           dnsIndex(a, settings.clusterDomain),
           (x, y) => x.values.join('\n') === y.values.join('\n'),

@@ -3,6 +3,7 @@ import { ingressRoutes, type IngressBackendRoute, type IngressRoutingTable } fro
 import { deepEqualJson } from '../manifests/stable-json';
 import type { ClusterModel } from '../workloads/cluster-model';
 import type { ClusterObjectInput } from '../workloads/cluster-objects';
+import { diffKeyed, type ChangeKind } from './keyed-diff';
 
 /**
  * What a change does to north-south routing: each IngressClass's table (which Ingress serves a
@@ -11,7 +12,7 @@ import type { ClusterObjectInput } from '../workloads/cluster-objects';
  * matches and weighted backends). Rows name backends, not endpoints: where a Service sends its
  * traffic is the kube-proxy route diff's.
  */
-export type NorthSouthChangeKind = 'added' | 'removed' | 'changed';
+export type NorthSouthChangeKind = ChangeKind;
 
 export interface IngressRouteChange {
   /** The IngressClass of the table ('': Ingresses that name no class and get none). */
@@ -53,8 +54,6 @@ export interface NorthSouthSide {
 
 /** The kinds routing reads besides Services (Namespace labels: listeners' allowedRoutes selectors). */
 const ROUTING_KINDS: ReadonlySet<string> = new Set(['Ingress', 'IngressClass', 'Gateway', 'GatewayClass', 'HTTPRoute', 'ReferenceGrant', 'Namespace']);
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 interface Row {
   text: string;
@@ -99,28 +98,19 @@ export function diffNorthSouth(before: NorthSouthSide, after: NorthSouthSide): {
   const b = northSouthRoutingOf(before);
   const a = northSouthRoutingOf(after);
   return {
-    ingress: diffRows(ingressRows(b.ingress), ingressRows(a.ingress), (key, change, old, now) => {
+    ingress: diffKeyed(ingressRows(b.ingress), ingressRows(a.ingress), sameText, (change, old, now, key) => {
       const [cls, host, route, ingress] = key.split('\u0000') as [string, string, string, string];
       const owner = ingress || ((now ?? old)!.ingress ?? '');
       return { class: cls, host, route, ingress: owner, change, ...(old ? { old: old.text } : {}), ...(now ? { new: now.text } : {}) };
     }),
-    gateway: diffRows(gatewayRows(b.gateway), gatewayRows(a.gateway), (key, change, old, now) => {
+    gateway: diffKeyed(gatewayRows(b.gateway), gatewayRows(a.gateway), sameText, (change, old, now, key) => {
       const [httpRoute, route] = key.split('\u0000') as [string, string];
       return { httpRoute, route, change, ...(old ? { old: old.text } : {}), ...(now ? { new: now.text } : {}) };
     }),
   };
 }
 
-function diffRows<T extends Row, R>(before: ReadonlyMap<string, T>, after: ReadonlyMap<string, T>, make: (key: string, change: NorthSouthChangeKind, old: T | undefined, now: T | undefined) => R): R[] {
-  const out: { key: string; row: R }[] = [];
-  for (const [key, old] of before) {
-    const now = after.get(key);
-    if (now === undefined) out.push({ key, row: make(key, 'removed', old, undefined) });
-    else if (old.text !== now.text) out.push({ key, row: make(key, 'changed', old, now) });
-  }
-  for (const [key, now] of after) if (!before.has(key)) out.push({ key, row: make(key, 'added', undefined, now) });
-  return out.sort((x, y) => cmp(x.key, y.key)).map((x) => x.row);
-}
+const sameText = (x: Row, y: Row): boolean => x.text === y.text;
 
 function backendText(backend: IngressBackendRoute): string {
   const target = backend.service

@@ -1,7 +1,6 @@
-import ipaddr from 'ipaddr.js';
-import type { IpAddress } from '../addresses/cidr-blocks';
+import { formatIpAddress, type IpAddress, type IpFamily } from '../addresses/cidr-blocks';
 import type { PolicyModel } from '../policy/policy-model';
-import type { ModelPod } from '../workloads/pods-from-workloads';
+import { workloadName } from '../workloads/pods-from-workloads';
 import type { ClusterModel } from '../workloads/cluster-model';
 import { ingressControllerRows, INGRESS_CONTROLLER_PLACEHOLDER, type IngressControllerSetting } from '../exposure/ingress-controller';
 import { formatConnections, isEmptyConnections, type ConnectionSet } from './connection-set';
@@ -35,13 +34,11 @@ export interface ConnectionListOptions {
 
 export type ConnectionListFormat = 'txt' | 'csv' | 'json' | 'md' | 'dot';
 
-export const workloadName = (pod: ModelPod): string => `${pod.namespace}/${pod.owner.name}[${pod.owner.kind}]`;
+export const EXTERNAL_SUFFIX = '[External]';
 
-function formatAddress(family: 4 | 6, value: bigint): string {
-  const bytes: number[] = [];
-  for (let i = (family === 4 ? 4 : 16) - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  return ipaddr.fromByteArray(bytes).toString();
-}
+/** An external range's row name: `<first>-<last>[External]`. */
+export const externalRangeName = (family: IpFamily, first: bigint, last: bigint): string =>
+  `${formatIpAddress(family, first)}-${formatIpAddress(family, last)}${EXTERNAL_SUFFIX}`;
 
 interface ExternalRange {
   name: string;
@@ -62,7 +59,7 @@ export function externalRanges(model: PolicyModel, direction: 'ingress' | 'egres
     const end = family === 4 ? 1n << 32n : 1n << 128n;
     bounds.forEach((start, i) => {
       const last = (bounds[i + 1] ?? end) - 1n;
-      out.push({ name: `${formatAddress(family, start)}-${formatAddress(family, last)}[External]`, ip: { family, value: start } });
+      out.push({ name: externalRangeName(family, start, last), ip: { family, value: start } });
     });
   }
   return out;
@@ -93,7 +90,7 @@ export const MAX_LISTED_WORKLOAD_PAIRS = 25_000_000;
 /** How many (source, destination) workload pairs a whole connection list would weigh. */
 export function workloadPairCount(model: PolicyModel): number {
   const workloads = new Set<string>();
-  for (const pod of model.allPods()) workloads.add(`${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`);
+  for (const pod of model.allPods()) workloads.add(workloadName(pod));
   return workloads.size * workloads.size;
 }
 
@@ -132,7 +129,7 @@ export function renderConnectionList(rows: readonly ConnectionRow[], format: Con
       const nodes = [...new Set(rows.flatMap((r) => [r.src, r.dst]))].sort();
       const lines = ['digraph {'];
       for (const n of nodes) {
-        const color = n.endsWith('[External]') ? 'red2' : 'blue';
+        const color = n.endsWith(EXTERNAL_SUFFIX) ? 'red2' : 'blue';
         lines.push(`\t${dotId(n)} [label=${dotId(n)} color="${color}" fontcolor="${color}"]`);
       }
       for (const r of rows) lines.push(`\t${dotId(r.src)} -> ${dotId(r.dst)} [label=${dotId(r.conn)} color="gold2" fontcolor="darkgreen"]`);

@@ -1,8 +1,10 @@
 import type { IpAddress } from '../addresses/cidr-blocks';
+import { compareText } from '../cluster/text-order';
 import { ipBlockContains, type CompiledPolicy, type CompiledRule } from '../policy/compiled-policies';
 import type { PodClass } from '../policy/pod-classes';
 import { PolicyModel } from '../policy/policy-model';
-import { externalRanges, workloadInFocus, workloadName, type ConnectionListOptions, type ConnectionRow } from './connection-list';
+import { workloadName } from '../workloads/pods-from-workloads';
+import { externalRanges, workloadInFocus, type ConnectionListOptions, type ConnectionRow } from './connection-list';
 import { allConnections, ConnectionInterner, emptyConnections, intersectConnections, unionConnections } from './connection-set';
 
 export interface WorkloadConnectionOptions extends ConnectionListOptions {
@@ -52,7 +54,7 @@ export function workloadConnectionRows(model: PolicyModel, options: WorkloadConn
     if (!list) classesOf.set(name, [c]);
     else if (!list.includes(c)) list.push(c);
   }
-  const names = [...classesOf.keys()].sort(cmp);
+  const names = [...classesOf.keys()].sort(compareText);
   const lists = names.map((name) => classesOf.get(name)!);
   const focusSet = options.focusWorkloads;
   const focused = names.map((name) => workloadInFocus(name, options.focusWorkload) && (!focusSet || focusSet.has(name)));
@@ -67,9 +69,8 @@ export function workloadConnectionRows(model: PolicyModel, options: WorkloadConn
   {
     const ids = new Map<string, number>();
     for (const cls of classes) {
-      const key = [...cls.namedPorts].map(([name, p]) => `${name}:${p.protocol}:${p.port}`).sort().join(',');
-      let id = ids.get(key);
-      if (id === undefined) ids.set(key, (id = ids.size));
+      let id = ids.get(cls.namedPortsKey);
+      if (id === undefined) ids.set(cls.namedPortsKey, (id = ids.size));
       namedSig[cls.index] = id;
     }
   }
@@ -223,8 +224,8 @@ export function workloadConnectionRows(model: PolicyModel, options: WorkloadConn
 
   // Rows sort by source then destination (string order): sources are workloads and ingress
   // ranges, destinations of a workload are workloads and egress ranges.
-  const egressRanges = externalRanges(model, 'egress').sort((a, b) => cmp(a.name, b.name));
-  const ingressRanges = externalRanges(model, 'ingress').sort((a, b) => cmp(a.name, b.name));
+  const egressRanges = externalRanges(model, 'egress').sort((a, b) => compareText(a.name, b.name));
+  const ingressRanges = externalRanges(model, 'ingress').sort((a, b) => compareText(a.name, b.name));
 
   /** Which ranges each rule's peers admit (an address matches ipBlock peers only), per rule. */
   const admittedCache = new Map<readonly unknown[], Map<CompiledRule, Uint8Array>>();
@@ -401,8 +402,4 @@ function groupClasses(
     groupOf[cls.index] = g;
   }
   return { groups, groupOf };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

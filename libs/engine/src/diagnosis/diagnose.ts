@@ -1,6 +1,8 @@
 import { parseIpAddress } from '../addresses/cidr-blocks';
 import { blockedDnsProtocols, clusterDnsCheck, dnsEgressFix } from '../audits/cluster-dns';
+import { podsOfService } from '../audits/pod-index';
 import { DomainError } from '../errors/domain-error';
+import { matchesLabelMap } from '../labels/label-selector';
 import type { DirectionExplanation, PolicyModel, Verdict } from '../policy/policy-model';
 import { normalizeDnsName, serviceDnsName, type DnsRecord } from '../services/dns-records';
 import { resolveFromPod, type DnsResolution } from '../services/dns-resolver';
@@ -60,7 +62,6 @@ const selectorText = (selector: Record<string, string>) =>
   Object.entries(selector)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const step = (name: DiagnosisStepName, status: DiagnosisStatus, summary: string, evidence: Record<string, unknown> = {}, commands: string[] = [], fix?: string): DiagnosisStep => ({
   step: name,
   status,
@@ -404,12 +405,12 @@ function serviceStep(input: DiagnoseInput, service: ServiceModel | undefined, re
     return { step: step('service', 'pass', `service ${keyOf(service)} (${service.type}) has no selector: its endpoints come from EndpointSlices supplied by hand`, evidence, commands), ...(port ? { port } : {}) };
   }
   const selector = service.selector;
-  const selected = input.clusterModel.pods.filter((p) => p.namespace === ns && matches(selector, p.labels));
+  const selected = podsOfService(input.clusterModel, service);
   evidence['selectedPods'] = selected.map(keyOf);
   commands.push(`kubectl get pods -n ${ns} -l ${selectorText(selector)} --show-labels`);
   if (selected.length === 0) {
     const nearly = input.clusterModel.pods.filter((p) => p.namespace === ns && Object.keys(selector).some((k) => p.labels[k] !== undefined));
-    const elsewhere = input.clusterModel.pods.filter((p) => p.namespace !== ns && matches(selector, p.labels));
+    const elsewhere = input.clusterModel.pods.filter((p) => p.namespace !== ns && matchesLabelMap(selector, p.labels));
     evidence['podsWithSomeKeys'] = nearly.map((p) => ({ pod: keyOf(p), labels: p.labels }));
     evidence['matchingPodsInOtherNamespaces'] = elsewhere.map(keyOf);
     const fix =
@@ -464,8 +465,7 @@ function endpointsStep(input: DiagnoseInput, service: ServiceModel, port: Servic
     };
   }
   const candidates = receiving.map((e): Candidate => {
-    const [pns, pname] = e.pod?.split('/') ?? [];
-    const pod = pns && pname ? input.policy.findPod(pns, pname) : undefined;
+    const pod = e.pod !== undefined ? input.policy.pods.get(e.pod) : undefined;
     return { ...(pod ? { pod } : {}), ip: e.ip, port: port ? e.ports[portName]!.port : typeof input.port === 'number' ? input.port : Number(input.port ?? 0) };
   });
   const problems = [...(unresolved.length > 0 ? [`${pods(unresolved)} lack ${target}`] : []), ...(notReady.length > 0 ? [`${pods(notReady)} not ready`] : [])];

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { connectionList } from '../connectivity/connection-list';
-import { gatewayRoutes } from '../gateway/gateway-routes';
-import { ingressRoutes } from '../ingress/ingress-routes';
 import { policyModelOf } from '../policy/cluster-policy-model';
 import { node, objectsFromYaml, pod, SMALL_SETTINGS } from '../services/small-cluster.fixture';
 import { computeClusterModel } from '../workloads/cluster-model';
 import { exposureReport, type ExposureRow } from './exposure-report';
-import { GATEWAY_NAME_LABEL } from './gateway-data-plane';
 import { ingressBackendsOf } from './ingress-backends';
 import { controllerOfBackend, ingressTraffic, type IngressControllerSetting } from './ingress-controller';
+import { GATEWAY_PROXY_POD, NGINX_CLASS, northSouthOf, SHOP_GATEWAY, SHOP_SERVICES } from './shop.fixture';
 
 /**
  * Node n1 (192.168.0.1); shop/api-0 and shop/web-0 behind Services api and web; IngressClass
@@ -19,24 +17,7 @@ const BASE =
   node('n1', '192.168.0.1', '10.244.1.0/24') +
   pod('shop', 'api-0', { app: 'api' }, '10.244.1.10', 'n1', [{ name: 'http', port: 9090 }]) +
   pod('shop', 'web-0', { app: 'web' }, '10.244.1.20', 'n1', [{ name: 'http', port: 8080 }]) +
-  `apiVersion: v1
-kind: Service
-metadata: { name: api, namespace: shop }
-spec: { selector: { app: api }, ports: [{ name: http, port: 80, targetPort: http }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: 8080 }] }
----
-`;
-
-const CLASS = `apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: { name: nginx, annotations: { ingressclass.kubernetes.io/is-default-class: "true" } }
-spec: { controller: k8s.io/ingress-nginx }
----
-`;
+  SHOP_SERVICES;
 
 const ingress = (name: string, path: string, service: string, extra = '') => `apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -75,19 +56,9 @@ spec:
 ---
 `;
 
-const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: { name: gc }
-spec: { controllerName: example.com/gateway }
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: gw, namespace: shop }
-spec:
-  gatewayClassName: gc
-  listeners: [{ name: http, port: 80, protocol: HTTP, hostname: "*.example.com" }]
----
-apiVersion: gateway.networking.k8s.io/v1
+const GATEWAY =
+  SHOP_GATEWAY +
+  `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: split, namespace: shop }
 spec:
@@ -104,16 +75,14 @@ spec:
   parentRefs: [{ name: gw, namespace: shop }]
   rules: [{ backendRefs: [{ name: web, port: 80 }] }]
 ---
-` + pod('shop', 'gw-proxy-0', { app: 'gw-proxy', [GATEWAY_NAME_LABEL]: 'gw' }, '10.244.1.30', 'n1', [{ name: 'http', port: 10080 }]);
+` +
+  GATEWAY_PROXY_POD;
 
 function report(yaml: string, options: { routing?: boolean; controllers?: IngressControllerSetting[] } = {}) {
   const objects = objectsFromYaml(yaml);
   const cluster = computeClusterModel(objects, SMALL_SETTINGS);
   const model = policyModelOf(cluster, SMALL_SETTINGS);
-  const northSouth = {
-    ingress: ingressRoutes({ objects, services: cluster.services, endpoints: cluster.endpoints }),
-    gateway: gatewayRoutes({ objects, services: cluster.services, endpoints: cluster.endpoints }),
-  };
+  const northSouth = northSouthOf(objects, cluster);
   const settings = { ...SMALL_SETTINGS, ...(options.controllers ? { ingressControllers: options.controllers } : {}) };
   return { cluster, model, ...exposureReport({ model, clusterModel: cluster, settings, ...(options.routing === false ? {} : { northSouth }) }) };
 }
@@ -138,7 +107,7 @@ describe('Ingresses no class serves', () => {
   });
 
   it('sends no controller traffic to them, in connection lists as in exposure', () => {
-    const { cluster, model, rows } = report(BASE + CLASS + ingress('ghost', '/ghost', 'web', '  ingressClassName: haproxy\n'), { routing: false });
+    const { cluster, model, rows } = report(BASE + NGINX_CLASS + ingress('ghost', '/ghost', 'web', '  ingressClassName: haproxy\n'), { routing: false });
     expect(ingressTraffic(model, cluster)).toEqual([]);
     expect(connectionList(model, { clusterModel: cluster }).filter((r) => r.src === '{ingress-controller}')).toEqual([]);
     expect(rowsVia(rows, 'ingress')).toEqual([]);
@@ -150,7 +119,7 @@ describe('Ingresses no class serves', () => {
 
 describe('exposure through Ingresses', () => {
   it('counts only backends that receive traffic: not a path lost to a conflict, nor an unattached Ingress', () => {
-    const { rows } = report(BASE + CLASS + INGRESSES);
+    const { rows } = report(BASE + NGINX_CLASS + INGRESSES);
     expect(rowsVia(rows, 'ingress')).toEqual([
       {
         workload: 'shop/api-0[Pod]',
@@ -162,7 +131,7 @@ describe('exposure through Ingresses', () => {
       },
     ]);
     // Without the routing tables every backend of a served class counts, the losing path included.
-    const unrouted = report(BASE + CLASS + INGRESSES, { routing: false });
+    const unrouted = report(BASE + NGINX_CLASS + INGRESSES, { routing: false });
     expect(rowsVia(unrouted.rows, 'ingress').map((r) => r.workload)).toEqual(['shop/api-0[Pod]', 'shop/web-0[Pod]']);
   });
 
@@ -174,7 +143,7 @@ describe('exposure through Ingresses', () => {
   });
 
   it("takes the sources from the controller's own Service: loadBalancerSourceRanges, and node addresses under SNAT", () => {
-    const yaml = BASE + CLASS + ingress('shop-a', '/api', 'api');
+    const yaml = BASE + NGINX_CLASS + ingress('shop-a', '/api', 'api');
     const ranged = report(yaml + NGINX({ sourceRanges: ['203.0.113.0/24'], policy: 'Local' }), { controllers: NGINX_SETTING });
     expect(rowsVia(ranged.rows, 'ingress')).toEqual([expect.objectContaining({ workload: 'shop/api-0[Pod]', ports: 'TCP 9090', sources: ['203.0.113.0/24'], detail: expect.stringContaining('from edge/nginx-0[Pod]') })]);
     // The LoadBalancer's node ports take every client: source ranges filter the load-balancer address only.

@@ -1,4 +1,5 @@
-import { formatIpAddress, parseCidr, parseIpAddress, type CidrBlock, type IpAddress, type IpFamily } from '../addresses/cidr-blocks';
+import { EXTERNAL_SUFFIX } from '../connectivity/connection-list';
+import { cidrLast, formatIpAddress, parseCidr, parseIpAddress, type CidrBlock, type IpAddress, type IpFamily } from '../addresses/cidr-blocks';
 import { connectionList, type ConnectionRow } from '../connectivity/connection-list';
 import {
   allConnections,
@@ -19,7 +20,7 @@ import type { NodeModel, ServiceModel } from '../services/service-model';
 import type { GatewayRoutes, GatewayView } from '../gateway/gateway-routes';
 import type { IngressRoutingTable } from '../ingress/ingress-routes';
 import type { ClusterModel } from '../workloads/cluster-model';
-import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
+import { workloadName, type ModelPod, type Protocol } from '../workloads/pods-from-workloads';
 import { servicesInFront } from './controller-entry';
 import { gatewaySource } from './gateway-data-plane';
 import type { IngressBackendModel } from './ingress-backends';
@@ -119,18 +120,13 @@ export interface ExposureReport {
   unprotected: { workload: string; direction: Direction }[];
 }
 
-const workloadNameOf = (pod: ModelPod): string => `${pod.namespace}/${pod.owner.name}[${pod.owner.kind}]`;
-
 // ---- address intervals -----------------------------------------------------------------------
 
 type Interval = [bigint, bigint];
 
 const familyEnd = (family: IpFamily): bigint => (family === 4 ? 1n << 32n : 1n << 128n) - 1n;
 
-function cidrInterval(c: CidrBlock): Interval {
-  const size = 1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix);
-  return [c.network, c.network + size - 1n];
-}
+const cidrInterval = (c: CidrBlock): Interval => [c.network, cidrLast(c)];
 
 /** The smallest list of CIDRs covering an interval exactly. */
 export function intervalToCidrs(family: IpFamily, [lo, hi]: Interval): string[] {
@@ -388,7 +384,7 @@ function peerExposure(model: PolicyModel, cluster: Pick<ClusterModel, 'pods' | '
   };
   const workloads = new Map<string, PodClass[]>();
   for (const pod of model.allPods()) {
-    const name = workloadNameOf(pod);
+    const name = workloadName(pod);
     const cls = model.classOfPod(pod);
     const list = workloads.get(name);
     if (!list) workloads.set(name, [cls]);
@@ -414,7 +410,7 @@ function peerExposure(model: PolicyModel, cluster: Pick<ClusterModel, 'pods' | '
   for (const [workload, classes] of workloads) {
     for (const direction of ['egress', 'ingress'] as const) {
       const isolated = classes.some((c) => (direction === 'ingress' ? c.ingressPolicies : c.egressPolicies).length > 0);
-      const external = connections.filter((r) => (direction === 'ingress' ? r.dst === workload && r.src.endsWith('[External]') : r.src === workload && r.dst.endsWith('[External]')));
+      const external = connections.filter((r) => (direction === 'ingress' ? r.dst === workload && r.src.endsWith(EXTERNAL_SUFFIX) : r.src === workload && r.dst.endsWith(EXTERNAL_SUFFIX)));
       for (const r of external) lines.push({ workload, direction, peer: direction === 'ingress' ? r.src : r.dst, connections: r.conn });
       if (!isolated) {
         unprotected.push({ workload, direction });
@@ -609,9 +605,7 @@ export function exposureReport(input: ExposureInput): ExposureReport {
   /** The ready endpoint pods of a Service. */
   const podsOf = (service: ServiceModel): ModelPod[] =>
     (endpoints.get(`${service.namespace}/${service.name}`)?.endpoints ?? []).flatMap((e) => {
-      if (!e.pod || !e.ready) return [];
-      const slash = e.pod.indexOf('/');
-      const pod = model.findPod(e.pod.slice(0, slash), e.pod.slice(slash + 1));
+      const pod = e.ready && e.pod !== undefined ? model.pods.get(e.pod) : undefined;
       return pod ? [pod] : [];
     });
 
@@ -656,7 +650,7 @@ export function exposureReport(input: ExposureInput): ExposureReport {
   const proxied = new Map<string, { workload: string; via: 'ingress' | 'gateway'; source: ControllerSource; connections: ConnectionSet; routes: ExposureRoute[] }>();
   const addProxied = (via: 'ingress' | 'gateway', source: ControllerSource, pod: ModelPod, allowed: ConnectionSet, routes: ExposureRoute[]): void => {
     if (isEmptyConnections(allowed)) return;
-    const workload = workloadNameOf(pod);
+    const workload = workloadName(pod);
     const texts = [...new Set(routes.map(routeText))];
     const key = [workload, via, source.name, source.controller, texts.join('; ')].join('\u0000');
     const entry = proxied.get(key);
@@ -708,9 +702,7 @@ export function exposureReport(input: ExposureInput): ExposureReport {
               }));
               if (routes.length === 0) continue;
               for (const e of backend.endpoints) {
-                if (!e.ready || !e.pod) continue;
-                const slash = e.pod.indexOf('/');
-                const pod = model.findPod(e.pod.slice(0, slash), e.pod.slice(slash + 1));
+                const pod = e.ready && e.pod !== undefined ? model.pods.get(e.pod) : undefined;
                 if (!pod) continue;
                 const key = `${source.name}\u0000${gateway.key}\u0000${e.pod}`;
                 const entry = perPod.get(key) ?? { source, pod, requested: emptyConnections(), routes: [] };
@@ -738,7 +730,7 @@ export function exposureReport(input: ExposureInput): ExposureReport {
     for (const pod of podsOf(service)) {
       for (const path of paths) {
         const { sources, connections } = pathAccess(service, path, pod);
-        push(workloadNameOf(pod), path.via, path.detail, connections, sources);
+        push(workloadName(pod), path.via, path.detail, connections, sources);
       }
     }
   }
@@ -757,7 +749,7 @@ export function exposureReport(input: ExposureInput): ExposureReport {
     for (const { connections, pieces } of byConnections.values()) {
       const { sources } = sourcesFor({ pieces, isolated: access.isolated }, connections);
       const everything = !access.isolated || (pieces.length === access.pieces.length && sources[0] === 'any');
-      push(workloadNameOf(pod), 'ipBlock', access.isolated ? 'ingress policy admits external addresses' : 'not isolated for ingress: any external address', connections, everything ? ['any'] : sources);
+      push(workloadName(pod), 'ipBlock', access.isolated ? 'ingress policy admits external addresses' : 'not isolated for ingress: any external address', connections, everything ? ['any'] : sources);
     }
   }
 

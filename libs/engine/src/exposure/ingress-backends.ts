@@ -1,3 +1,5 @@
+import { asRecord } from '../workloads/cluster-objects';
+import { DEFAULT_CLASS_ANNOTATION, LEGACY_CLASS_ANNOTATION } from '../ingress/ingress-routes';
 import type { ClusterObjectInput } from '../workloads/cluster-objects';
 
 /**
@@ -41,11 +43,6 @@ export interface IngressClassModel {
   isDefault: boolean;
 }
 
-const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
-const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
-
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -57,30 +54,30 @@ function intOrString(value: unknown): number | string | undefined {
 }
 
 function ingressServiceBackend(backend: unknown): { service: string; port?: number | string } | undefined {
-  const service = record(record(backend).service);
+  const service = asRecord(asRecord(backend).service);
   const name = text(service.name);
   if (!name) return undefined; // a `resource` backend: not a Service, no pod behind it here
-  const port = record(service.port);
+  const port = asRecord(service.port);
   const ref = text(port.name) ?? (typeof port.number === 'number' && port.number > 0 ? port.number : undefined);
   return { service: name, ...(ref !== undefined ? { port: ref } : {}) };
 }
 
 function backendsOfIngress(o: ClusterObjectInput): IngressBackendModel[] {
-  const spec = record(o.spec);
+  const spec = asRecord(o.spec);
   const namespace = o.metadata.namespace || 'default';
   const className = text(spec.ingressClassName) ?? text(o.metadata.annotations?.[LEGACY_CLASS_ANNOTATION]);
-  const tlsHosts = new Set(list(spec.tls).flatMap((t) => list(record(t).hosts).filter((h): h is string => typeof h === 'string')));
+  const tlsHosts = new Set(list(spec.tls).flatMap((t) => list(asRecord(t).hosts).filter((h): h is string => typeof h === 'string')));
   const base = { source: 'Ingress' as const, namespace, name: o.metadata.name, ...(className ? { ingressClassName: className } : {}) };
   const out: IngressBackendModel[] = [];
   const def = ingressServiceBackend(spec.defaultBackend);
   if (def) out.push({ ...base, ...def, defaultBackend: true });
   for (const rule of list(spec.rules)) {
-    const host = text(record(rule).host);
-    for (const p of list(record(record(rule).http).paths)) {
-      const target = ingressServiceBackend(record(p).backend);
+    const host = text(asRecord(rule).host);
+    for (const p of list(asRecord(asRecord(rule).http).paths)) {
+      const target = ingressServiceBackend(asRecord(p).backend);
       if (!target) continue;
-      const path = text(record(p).path);
-      const pathType = text(record(p).pathType);
+      const path = text(asRecord(p).path);
+      const pathType = text(asRecord(p).pathType);
       out.push({
         ...base,
         ...target,
@@ -95,9 +92,9 @@ function backendsOfIngress(o: ClusterObjectInput): IngressBackendModel[] {
 }
 
 function backendsOfRoute(o: ClusterObjectInput): IngressBackendModel[] {
-  const spec = record(o.spec);
+  const spec = asRecord(o.spec);
   const namespace = o.metadata.namespace || 'default';
-  const port = intOrString(record(spec.port).targetPort);
+  const port = intOrString(asRecord(spec.port).targetPort);
   const host = text(spec.host);
   const path = text(spec.path);
   const base = {
@@ -111,7 +108,7 @@ function backendsOfRoute(o: ClusterObjectInput): IngressBackendModel[] {
   };
   const out: IngressBackendModel[] = [];
   // Only Services are route targets (kind defaults to Service).
-  const targets = [{ ref: record(spec.to), alternate: false }, ...list(spec.alternateBackends).map((b) => ({ ref: record(b), alternate: true }))];
+  const targets = [{ ref: asRecord(spec.to), alternate: false }, ...list(spec.alternateBackends).map((b) => ({ ref: asRecord(b), alternate: true }))];
   for (const { ref, alternate } of targets) {
     const kind = text(ref.kind) ?? 'Service';
     const name = text(ref.name);
@@ -136,7 +133,7 @@ export function ingressClassesOf(objects: readonly ClusterObjectInput[]): Ingres
     .filter((o) => o.kind === 'IngressClass')
     .map((o) => ({
       name: o.metadata.name,
-      controller: text(record(o.spec).controller) ?? '',
+      controller: text(asRecord(o.spec).controller) ?? '',
       isDefault: o.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true',
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,3 +1,4 @@
+import { compareText } from '../cluster/text-order';
 import {
   allConnections,
   connectionsInclude,
@@ -10,10 +11,11 @@ import {
 } from '../connectivity/connection-set';
 import { NAMESPACE_NAME_LABEL_KEY, PolicyModel, type DirectionExplanation, type Endpoint, type Verdict } from '../policy/policy-model';
 import type { PodClass } from '../policy/pod-classes';
+import { findServicePort } from '../ingress/service-backends';
 import { resolveTargetPort } from '../services/endpoint-slices';
 import type { ServicePortModel } from '../services/service-model';
 import type { ClusterModel } from '../workloads/cluster-model';
-import type { ModelPod } from '../workloads/pods-from-workloads';
+import { workloadName, type ModelPod } from '../workloads/pods-from-workloads';
 import type { IngressBackendModel, IngressClassModel } from './ingress-backends';
 
 /**
@@ -77,8 +79,6 @@ export interface IngressPodTraffic {
   backends: IngressBackendModel[];
 }
 
-const workloadNameOf = (pod: ModelPod): string => `${pod.namespace}/${pod.owner.name}[${pod.owner.kind}]`;
-
 /** Who carries a controller's traffic: the pods of the workload that runs it, or the stand-in. */
 export interface ControllerSource {
   /** `ns/name[Kind]` of the controller workload, or `{ingress-controller}`. */
@@ -100,7 +100,7 @@ export function controllerSource(model: PolicyModel, controller: string, setting
 
 /** Pods as a controller source; none: the stand-in. */
 export function sourceOfPods(controller: string, pods: ModelPod[]): ControllerSource {
-  return pods.length > 0 ? { name: workloadNameOf(pods[0]!), controller, pods } : placeholderSource(controller);
+  return pods.length > 0 ? { name: workloadName(pods[0]!), controller, pods } : placeholderSource(controller);
 }
 
 /**
@@ -128,7 +128,7 @@ export function servicePortsOfBackend(backend: IngressBackendModel, ports: reado
   let found: ServicePortModel | undefined;
   if (backend.source === 'Ingress') {
     // IngressServiceBackend.port: the service port's number or name.
-    found = typeof ref === 'number' ? ports.find((p) => p.port === ref) : ports.find((p) => p.name === ref);
+    found = findServicePort(ports, ref);
   } else {
     // Route port.targetPort: a port name (the service port's, which names the endpoint port), or a target port.
     found =
@@ -180,8 +180,7 @@ export interface ControllerVerdict {
  * An address without a pod has no policy of its own: only the controller pods' egress applies.
  */
 export function controllerVerdict(model: PolicyModel, source: ControllerSource, endpoint: { pod?: string; ip: string }, port: number): ControllerVerdict {
-  const slash = endpoint.pod?.indexOf('/') ?? -1;
-  const pod = endpoint.pod && slash > 0 ? model.findPod(endpoint.pod.slice(0, slash), endpoint.pod.slice(slash + 1)) : undefined;
+  const pod = endpoint.pod !== undefined ? model.pods.get(endpoint.pod) : undefined;
   const target: Endpoint = pod ? { pod } : { ip: endpoint.ip };
   const targetText = endpoint.pod ?? endpoint.ip;
   const allowedText = `${source.name} may reach TCP ${port}`;
@@ -277,9 +276,7 @@ export function ingressTraffic(
     const controller = controllerOfBackend(backend, classes, controllers);
     if (controller === undefined) continue;
     for (const endpoint of endpoints.get(`${backend.namespace}/${backend.service}`)?.endpoints ?? []) {
-      if (!endpoint.pod || !endpoint.ready) continue;
-      const slash = endpoint.pod.indexOf('/');
-      const pod = model.findPod(endpoint.pod.slice(0, slash), endpoint.pod.slice(slash + 1));
+      const pod = endpoint.ready && endpoint.pod !== undefined ? model.pods.get(endpoint.pod) : undefined;
       if (!pod) continue;
       let requested = emptyConnections();
       for (const port of ports) {
@@ -307,7 +304,7 @@ export function ingressTraffic(
     if (!source) sourceOf.set(controller, (source = controllerSource(model, controller, controllers)));
     out.push({ source: source.name, controller, sourcePods: source.pods, pod, requested, allowed: sourceAllowance(model, source, pod, requested, memo), backends: via });
   }
-  return out.sort((a, b) => cmpText(`${a.source}\u0000${a.pod.namespace}/${a.pod.name}`, `${b.source}\u0000${b.pod.namespace}/${b.pod.name}`));
+  return out.sort((a, b) => compareText(`${a.source}\u0000${a.pod.namespace}/${a.pod.name}`, `${b.source}\u0000${b.pod.namespace}/${b.pod.name}`));
 }
 
 /** Connection-list rows `{ingress-controller} => ns/wl[Kind]` for backends whose controller workload is not in the cluster. */
@@ -315,7 +312,7 @@ export function ingressControllerRows(model: PolicyModel, cluster: Pick<ClusterM
   const byWorkload = new Map<string, ConnectionSet>();
   for (const t of ingressTraffic(model, cluster, settings)) {
     if (t.sourcePods.length > 0) continue; // a real controller pod: its rows are ordinary pod-to-pod rows
-    const dst = workloadNameOf(t.pod);
+    const dst = workloadName(t.pod);
     byWorkload.set(dst, unionConnections(byWorkload.get(dst) ?? emptyConnections(), t.allowed));
   }
   return [...byWorkload]
@@ -323,6 +320,3 @@ export function ingressControllerRows(model: PolicyModel, cluster: Pick<ClusterM
     .map(([dst, connections]) => ({ src: INGRESS_CONTROLLER_PLACEHOLDER.name, dst, connections }));
 }
 
-function cmpText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

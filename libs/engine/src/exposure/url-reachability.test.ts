@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors/domain-error';
-import { gatewayRoutes } from '../gateway/gateway-routes';
-import { ingressRoutes } from '../ingress/ingress-routes';
 import { policyModelOf } from '../policy/cluster-policy-model';
 import { node, objectsFromYaml, pod, SMALL_SETTINGS } from '../services/small-cluster.fixture';
 import { computeClusterModel } from '../workloads/cluster-model';
 import { GATEWAY_NAME_LABEL } from './gateway-data-plane';
 import { placeholderSource, type IngressControllerSetting } from './ingress-controller';
+import { GATEWAY_PROXY_POD, NGINX_CLASS, northSouthOf, SHOP_GATEWAY, SHOP_SERVICES } from './shop.fixture';
 import { judgeBackends, reachUrl, type ReachUrlInput } from './url-reachability';
 
 /**
@@ -19,29 +18,9 @@ const BASE =
   pod('shop', 'api-0', { app: 'api' }, '10.244.1.10', 'n1', [{ name: 'http', port: 9090 }]) +
   pod('shop', 'api-1', { app: 'api' }, '10.244.1.11', 'n1', [{ name: 'http', port: 9090 }]) +
   pod('shop', 'web-0', { app: 'web' }, '10.244.1.20', 'n1', [{ name: 'http', port: 8080 }]) +
-  `apiVersion: v1
-kind: Service
-metadata: { name: api, namespace: shop }
-spec: { selector: { app: api }, ports: [{ name: http, port: 80, targetPort: http }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: shop }
-spec: { selector: { app: web }, ports: [{ name: http, port: 80, targetPort: 8080 }] }
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: { name: gc }
-spec: { controllerName: example.com/gateway }
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: { name: gw, namespace: shop }
-spec:
-  gatewayClassName: gc
-  listeners: [{ name: http, port: 80, protocol: HTTP, hostname: "*.example.com" }]
----
-apiVersion: gateway.networking.k8s.io/v1
+  SHOP_SERVICES +
+  SHOP_GATEWAY +
+  `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: { name: split, namespace: shop }
 spec:
@@ -53,12 +32,9 @@ spec:
 ---
 `;
 
-const INGRESS = `apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: { name: nginx, annotations: { ingressclass.kubernetes.io/is-default-class: "true" } }
-spec: { controller: k8s.io/ingress-nginx }
----
-apiVersion: networking.k8s.io/v1
+const INGRESS =
+  NGINX_CLASS +
+  `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata: { name: shop, namespace: shop }
 spec:
@@ -70,7 +46,7 @@ spec:
 
 /** The Gateway's own proxy, labelled as GEP-1762 implementations label it, behind a LoadBalancer. */
 const PROXY = (lb: { sourceRanges?: string[]; policy?: 'Local' | 'Cluster' } = {}) =>
-  pod('shop', 'gw-proxy-0', { app: 'gw-proxy', [GATEWAY_NAME_LABEL]: 'gw' }, '10.244.1.30', 'n1', [{ name: 'http', port: 10080 }]) +
+  GATEWAY_PROXY_POD +
   `apiVersion: v1
 kind: Service
 metadata: { name: gw-proxy, namespace: shop }
@@ -98,10 +74,7 @@ function ask(yaml: string, question: Partial<ReachUrlInput> & { url: string }, c
   return reachUrl({
     policy: policyModelOf(cluster, SMALL_SETTINGS),
     cluster,
-    northSouth: {
-      ingress: ingressRoutes({ objects, services: cluster.services, endpoints: cluster.endpoints }),
-      gateway: gatewayRoutes({ objects, services: cluster.services, endpoints: cluster.endpoints }),
-    },
+    northSouth: northSouthOf(objects, cluster),
     ...(controllers ? { ingressControllers: controllers } : {}),
     clusterDomain: 'cluster.local',
     from: { ip: '203.0.113.5' },

@@ -1,4 +1,5 @@
 import { compileLabelSelector, type LabelSelector } from '../labels/label-selector';
+import { NAMESPACE_NAME_LABEL_KEY } from '../policy/policy-model';
 import { compareByAge } from '../ingress/http-paths';
 import { ServiceIndex, type BackendEndpoint } from '../ingress/service-backends';
 import type { ServiceEndpointsModel, ServiceModel } from '../services/service-model';
@@ -15,8 +16,6 @@ export type { Condition, GatewayClassView, ParametersRefView } from './gateway-s
  * and the status conditions a controller would write (gateway-status.ts). Built once;
  * `matchGateway` reads it. Plain JSON.
  */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
 export interface ListenerView {
   name: string;
   port: number;
@@ -155,9 +154,9 @@ export function gatewayRoutes(input: GatewayRoutesInput): GatewayRoutes {
   const namespaceLabels = new Map<string, Record<string, string>>();
   for (const o of input.objects) {
     // The API server always sets kubernetes.io/metadata.name on a Namespace.
-    if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaceLabels.set(o.metadata.name, { ...o.metadata.labels, [NAMESPACE_NAME_LABEL]: o.metadata.name });
+    if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaceLabels.set(o.metadata.name, { ...o.metadata.labels, [NAMESPACE_NAME_LABEL_KEY]: o.metadata.name });
   }
-  const labelsOf = (ns: string) => namespaceLabels.get(ns) ?? { [NAMESPACE_NAME_LABEL]: ns };
+  const labelsOf = (ns: string) => namespaceLabels.get(ns) ?? { [NAMESPACE_NAME_LABEL_KEY]: ns };
   const granted = (fromKind: string, fromNs: string, toNs: string, toGroup: string, toKind: string, toName: string) =>
     grants.some(
       (g) =>

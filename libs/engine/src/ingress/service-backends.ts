@@ -19,6 +19,11 @@ export interface ResolvedServicePort {
   notes: string[];
 }
 
+/** The service port a backend names: a port number, or a service port NAME (Ingress allows both). */
+export function findServicePort(ports: readonly ServicePortModel[], ref: number | string): ServicePortModel | undefined {
+  return ports.find((p) => (typeof ref === 'number' ? p.port === ref : p.name === ref));
+}
+
 /** Indexes services and their endpoints once; lookups on the hot path are map reads. */
 export class ServiceIndex {
   private readonly services = new Map<string, ServiceModel>();
@@ -44,7 +49,7 @@ export class ServiceIndex {
       if (service.ports.length === 1) servicePort = service.ports[0];
       else return { endpoints: [], problem: `no port given and service ${key} has ${service.ports.length} ports`, notes };
     } else {
-      servicePort = service.ports.find((p) => (typeof port === 'number' ? p.port === port : p.name === port));
+      servicePort = findServicePort(service.ports, port);
     }
     if (!servicePort) {
       const known = service.ports.map((p) => (p.name ? `${p.name}/${p.port}` : `${p.port}`)).join(', ') || 'none';

@@ -76,6 +76,15 @@ function requirementPredicate(key: string, operator: SelectorOperator, values: r
   }
 }
 
+/**
+ * An equality-only selector (a Service's or ReplicationController's `spec.selector`): every pair
+ * must be present with that value. The map form of `compileLabelSelector({ matchLabels })`.
+ */
+export function matchesLabelMap(selector: Readonly<Record<string, string>>, labels: Labels): boolean {
+  for (const key in selector) if (labels[key] !== selector[key]) return false;
+  return true;
+}
+
 function allOf(predicates: LabelPredicate[]): LabelPredicate {
   if (predicates.length === 0) return () => true;
   if (predicates.length === 1) return predicates[0]!;

@@ -19,6 +19,8 @@ export interface PodClass {
   selectorIds: ReadonlySet<number>;
   /** Referenced port names only (first container port of each name wins). */
   namedPorts: ReadonlyMap<string, NamedPort>;
+  /** `namedPorts` as a canonical string (`name:protocol:port`, sorted): equal keys resolve names alike. */
+  namedPortsKey: string;
   /** IPs of the first pod; all pods of the class share the ipBlock atoms of their IPs. */
   ips: IpAddress[];
   pods: number[];
@@ -129,25 +131,10 @@ function matchSelectors(pods: readonly ModelPod[], selectors: readonly CompiledS
   return { groupOf, matched };
 }
 
-const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
-
-/** `parseIpAddress`, with a fast path for plain dotted-quad IPv4 (what almost every pod has). */
-function parseAddress(text: string): IpAddress | undefined {
-  const m = DOTTED_QUAD.exec(text);
-  if (m) {
-    const a = Number(m[1]);
-    const b = Number(m[2]);
-    const c = Number(m[3]);
-    const d = Number(m[4]);
-    if (a <= 255 && b <= 255 && c <= 255 && d <= 255) return { family: 4, value: BigInt(a * 16777216 + b * 65536 + c * 256 + d) };
-  }
-  return parseIpAddress(text);
-}
-
 export function podIps(pod: ModelPod): IpAddress[] {
   const out: IpAddress[] = [];
   for (const ip of pod.ips) {
-    const a = parseAddress(ip);
+    const a = parseIpAddress(ip);
     if (a) out.push(a);
   }
   return out;
@@ -161,7 +148,7 @@ export function namedPortsOf(pod: ModelPod, referenced: ReadonlySet<string>): Ma
   return out;
 }
 
-/** The key part of `namedPortsOf`'s result, without building the map (most pods declare none that are referenced). */
+/** `namedPortsOf`'s result as a canonical string, without building the map (most pods declare none that are referenced). */
 function namedPortsSignature(pod: ModelPod, referenced: ReadonlySet<string>): string {
   let parts: string[] | undefined;
   let seen: string[] | undefined;
@@ -206,7 +193,7 @@ export function buildPodClasses(
     const key = `${pod.namespace}\u0000${sel}\u0000${namedSig}\u0000${atomSig}`;
     let cls = byKey.get(key);
     if (!cls) {
-      cls = { index: classes.length, namespace: pod.namespace, selectorIds: selSets[sel]!, namedPorts: namedPortsOf(pod, referencedNames), ips, pods: [], ingressPolicies: [], egressPolicies: [] };
+      cls = { index: classes.length, namespace: pod.namespace, selectorIds: selSets[sel]!, namedPorts: namedPortsOf(pod, referencedNames), namedPortsKey: namedSig, ips, pods: [], ingressPolicies: [], egressPolicies: [] };
       byKey.set(key, cls);
       classes.push(cls);
     }

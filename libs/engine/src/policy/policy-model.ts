@@ -1,6 +1,8 @@
 import { parseIpAddress, type IpAddress } from '../addresses/cidr-blocks';
+import { compareText } from '../cluster/text-order';
 import {
   allConnections,
+  connectionsInclude,
   connectionsOf,
   emptyConnections,
   intersectConnections,
@@ -20,7 +22,7 @@ import {
   type IpBlock,
   type NetworkPolicyInput,
 } from './compiled-policies';
-import { atomOf, buildPodClasses, ipAtomsOf, type IpAtoms, type NamedPort, type PodClass } from './pod-classes';
+import { buildPodClasses, ipAtomsOf, type IpAtoms, type NamedPort, type PodClass } from './pod-classes';
 
 /**
  * NetworkPolicy verdicts (semantics.md, NetworkPolicy). `buildPolicyModel` compiles selectors,
@@ -178,7 +180,7 @@ export class PolicyModel {
     this.enforcementWarnings = warnings;
 
     // Keys are computed once per pod, not once per comparison.
-    const keyed = input.pods.map((pod) => ({ pod, key: podKey(pod) })).sort((a, b) => cmp(a.key, b.key));
+    const keyed = input.pods.map((pod) => ({ pod, key: podKey(pod) })).sort((a, b) => compareText(a.key, b.key));
     this.podList = keyed.map((k) => k.pod);
     const pods = new Map<string, ModelPod>();
     keyed.forEach(({ pod, key }, i) => {
@@ -192,7 +194,7 @@ export class PolicyModel {
     const nsSelectors = new SelectorTable();
     const sortedPolicies = input.policies
       .map((policy) => ({ policy, key: `${policy.namespace}/${policy.name}` }))
-      .sort((a, b) => cmp(a.key, b.key))
+      .sort((a, b) => compareText(a.key, b.key))
       .map((k) => k.policy);
     this.policies = sortedPolicies.map((p, i) => compilePolicy(p, i, selectors, nsSelectors));
 
@@ -403,7 +405,7 @@ export class PolicyModel {
     for (const policy of policies) {
       for (const rule of (direction === 'egress' ? policy.egress : policy.ingress) ?? []) {
         const portEntry = rule.ports
-          ? rule.ports.find((p) => connectionsOfInclude(PolicyModel.portConnections(p, destinationPorts), protocol, port))
+          ? rule.ports.find((p) => connectionsInclude(PolicyModel.portConnections(p, destinationPorts), protocol, port))
           : undefined;
         if (rule.ports && !portEntry) continue;
         const portText = portEntry ? portTextOf(portEntry, destinationPorts) : 'all ports (ports omitted)';
@@ -505,8 +507,7 @@ export class PolicyModel {
     const ingressMemo = new Map<string, ClassSet>();
     const ingressRows = this.classes.map((cls) => {
       if (cls.ingressPolicies.length === 0) return everything;
-      const named = [...cls.namedPorts].map(([k, v]) => `${k}:${v.protocol}:${v.port}`).join(',');
-      const key = `${cls.ingressPolicies.map((p) => p.id).join(',')}|${named}`;
+      const key = `${cls.ingressPolicies.map((p) => p.id).join(',')}|${cls.namedPortsKey}`;
       let row = ingressMemo.get(key);
       if (row) return row;
       row = new ClassSet(n);
@@ -553,19 +554,6 @@ export class PolicyModel {
     return result;
   }
 
-  /** Pod index → class index, for callers that expand class results. */
-  classIndexOf(pod: ModelPod): number {
-    return this.classOfPod(pod).index;
-  }
-
-  /** The atom an address falls in (for external ranges). */
-  atomIndex(ip: IpAddress): number {
-    return atomOf(this.atoms, ip);
-  }
-}
-
-function connectionsOfInclude(c: ConnectionSet, protocol: Protocol, port: number): boolean {
-  return c[protocol].some(([lo, hi]) => port >= lo && port <= hi);
 }
 
 function portTextOf(port: CompiledPort, destination: ReadonlyMap<string, NamedPort> | undefined): string {
@@ -590,10 +578,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function buildPolicyModel(input: PolicyModelInput): PolicyModel {

@@ -1,6 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 import { parseIpAddress } from '../addresses/cidr-blocks';
 import { resolveKindName } from '../manifests/kind-names';
+import { WORKLOAD_KINDS as OWNER_KINDS } from '../workloads/pods-from-workloads';
 
 /** What a person names as the source or destination of a connection. */
 export type EndpointRef =
@@ -8,7 +9,7 @@ export type EndpointRef =
   | { type: 'workload'; kind: string; namespace: string; name: string }
   | { type: 'ip'; ip: string };
 
-const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController']);
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Pod', ...OWNER_KINDS]);
 
 function invalid(field: string, message: string): DomainError {
   return new DomainError('INVALID', `invalid ${field}`, [{ path: field, reason: 'FieldValueInvalid', message }]);

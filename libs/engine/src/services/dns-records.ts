@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { parseIpAddress } from '../addresses/cidr-blocks';
+import { compareText } from '../cluster/text-order';
 import type { ModelPod } from '../workloads/pods-from-workloads';
 import type { EndpointModel, ServiceEndpointsModel, ServiceModel } from './service-model';
 
@@ -190,7 +191,7 @@ export function dnsRecords(input: DnsRecordsInput): DnsRecord[] {
     }
   }
 
-  return out.sort((a, b) => cmp(a.name, b.name) || cmp(a.type, b.type) || cmp(a.value, b.value));
+  return out.sort((a, b) => compareText(a.name, b.name) || compareText(a.type, b.type) || compareText(a.value, b.value));
 }
 
 export interface DnsRecordQuery {
@@ -211,8 +212,4 @@ export function parseSrvValue(value: string): { priority: number; weight: number
   if (parts.length !== 4) return undefined;
   const [priority, weight, port] = parts.slice(0, 3).map(Number) as [number, number, number];
   return { priority, weight, port, target: parts[3]! };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

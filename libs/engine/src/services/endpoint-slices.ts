@@ -1,8 +1,9 @@
 import { parseIpAddress } from '../addresses/cidr-blocks';
-import type { ClusterObjectInput } from '../workloads/cluster-objects';
+import { compareText } from '../cluster/text-order';
+import { matchesLabelMap } from '../labels/label-selector';
+import { asRecord, type ClusterObjectInput } from '../workloads/cluster-objects';
 import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
 import { nameSuffix } from '../workloads/stable-hash';
-import { cmp } from './normalize-services';
 import type { EndpointModel, EndpointSliceModel, ServiceEndpointsModel, ServiceModel, ServicePortModel } from './service-model';
 
 /**
@@ -18,9 +19,6 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 type AddressType = 'IPv4' | 'IPv6';
 type SlicePort = EndpointSliceModel['ports'][number];
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-
 function addressTypeOf(ip: string): AddressType | undefined {
   const parsed = parseIpAddress(ip);
   return parsed ? (parsed.family === 4 ? 'IPv4' : 'IPv6') : undefined;
@@ -35,11 +33,6 @@ export function resolveTargetPort(pod: ModelPod, port: ServicePortModel): number
   return pod.containerPorts.find((c) => c.name === port.targetPort && c.protocol === port.protocol)?.containerPort;
 }
 
-function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  for (const key in selector) if (labels[key] !== selector[key]) return false;
-  return true;
-}
-
 /** The controller names slices by generateName: `<service>-` (cut to 58 characters) plus 5 random characters. */
 function sliceName(service: ServiceModel, seed: string): string {
   const base = `${service.name}-`.slice(0, 58);
@@ -51,7 +44,7 @@ function endpointsFromPods(service: ServiceModel, selector: Record<string, strin
   // Endpoints grouped by (address type, port set), in order of first appearance, as the
   // controller's reconciler groups them before filling slices.
   const groups = new Map<string, { addressType: AddressType; ports: SlicePort[]; members: EndpointSliceModel['endpoints'] }>();
-  const selected = pods.filter((p) => p.namespace === service.namespace && selects(selector, p.labels)).sort((a, b) => cmp(a.name, b.name));
+  const selected = pods.filter((p) => p.namespace === service.namespace && matchesLabelMap(selector, p.labels)).sort((a, b) => compareText(a.name, b.name));
 
   for (const pod of selected) {
     // publishNotReadyAddresses makes the controller publish every endpoint as ready.
@@ -110,13 +103,11 @@ function endpointsFromPods(service: ServiceModel, selector: Record<string, strin
  */
 function sliceField(o: ClusterObjectInput, field: 'addressType' | 'endpoints' | 'ports'): unknown {
   const loose = o as unknown as Record<string, unknown>;
-  return record(loose.data)[field] ?? loose[field] ?? record(o.spec)[field];
+  return asRecord(loose.data)[field] ?? loose[field] ?? asRecord(o.spec)[field];
 }
 
-function endpointsFromUserSlices(service: ServiceModel, objects: readonly ClusterObjectInput[]): ServiceEndpointsModel {
-  const userSlices = objects
-    .filter((o) => o.kind === 'EndpointSlice' && (o.metadata.namespace ?? 'default') === service.namespace && o.metadata.labels?.[SERVICE_NAME_LABEL] === service.name)
-    .sort((a, b) => cmp(a.metadata.name, b.metadata.name));
+/** `userSlices`: the EndpointSlices of the service's namespace labelled with its name, sorted by name. */
+function endpointsFromUserSlices(service: ServiceModel, userSlices: readonly ClusterObjectInput[]): ServiceEndpointsModel {
   const byIp = new Map<string, EndpointModel>();
   const slices: EndpointSliceModel[] = [];
 
@@ -125,7 +116,7 @@ function endpointsFromUserSlices(service: ServiceModel, objects: readonly Cluste
     if (addressType !== 'IPv4' && addressType !== 'IPv6') continue; // FQDN slices are ignored by kube-proxy.
     const rawPorts = Array.isArray(sliceField(o, 'ports')) ? (sliceField(o, 'ports') as unknown[]) : [];
     const rawEndpoints = Array.isArray(sliceField(o, 'endpoints')) ? (sliceField(o, 'endpoints') as unknown[]) : [];
-    const ports: SlicePort[] = rawPorts.map(record).flatMap((p) =>
+    const ports: SlicePort[] = rawPorts.map(asRecord).flatMap((p) =>
       typeof p.port === 'number'
         ? [{ name: typeof p.name === 'string' ? p.name : '', port: p.port, protocol: ((typeof p.protocol === 'string' ? p.protocol.toUpperCase() : 'TCP') as Protocol) }]
         : [],
@@ -135,14 +126,14 @@ function endpointsFromUserSlices(service: ServiceModel, objects: readonly Cluste
     for (const p of ports) if (service.ports.some((sp) => sp.name === p.name && sp.protocol === p.protocol)) served[p.name] = { port: p.port, protocol: p.protocol };
 
     const members: EndpointSliceModel['endpoints'] = [];
-    for (const raw of rawEndpoints.map(record)) {
+    for (const raw of rawEndpoints.map(asRecord)) {
       const addresses = Array.isArray(raw.addresses) ? raw.addresses.filter((a): a is string => typeof a === 'string' && a !== '') : [];
       if (addresses.length === 0) continue;
-      const readyCondition = record(raw.conditions).ready;
+      const readyCondition = asRecord(raw.conditions).ready;
       const ready = readyCondition !== false; // Unset means ready (discovery/v1).
       const nodeName = typeof raw.nodeName === 'string' ? raw.nodeName : undefined;
       const hostname = typeof raw.hostname === 'string' ? raw.hostname : undefined;
-      const ref = record(raw.targetRef);
+      const ref = asRecord(raw.targetRef);
       const targetRef =
         ref.kind === 'Pod' && typeof ref.name === 'string'
           ? { kind: 'Pod' as const, namespace: typeof ref.namespace === 'string' ? ref.namespace : service.namespace, name: ref.name }
@@ -182,9 +173,20 @@ export function computeEndpoints(services: readonly ServiceModel[], pods: readon
     if (list) list.push(pod);
     else podsByNamespace.set(pod.namespace, [pod]);
   }
+  // User EndpointSlices by `ns/service`, indexed once rather than scanned per selector-less service.
+  const slicesByService = new Map<string, ClusterObjectInput[]>();
+  for (const o of objects) {
+    const service = o.kind === 'EndpointSlice' ? o.metadata.labels?.[SERVICE_NAME_LABEL] : undefined;
+    if (service === undefined) continue;
+    const key = `${o.metadata.namespace ?? 'default'}/${service}`;
+    const list = slicesByService.get(key);
+    if (list) list.push(o);
+    else slicesByService.set(key, [o]);
+  }
+  for (const list of slicesByService.values()) list.sort((a, b) => compareText(a.metadata.name, b.metadata.name));
   return services.map((service) => {
     if (service.type === 'ExternalName') return { namespace: service.namespace, service: service.name, endpoints: [], slices: [] };
     if (service.selector) return endpointsFromPods(service, service.selector, podsByNamespace.get(service.namespace) ?? []);
-    return endpointsFromUserSlices(service, objects);
+    return endpointsFromUserSlices(service, slicesByService.get(`${service.namespace}/${service.name}`) ?? []);
   });
 }

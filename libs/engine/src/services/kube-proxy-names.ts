@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { parseIpAddress } from '../addresses/cidr-blocks';
 import type { Protocol } from '../workloads/pods-from-workloads';
 
 /**
@@ -62,6 +63,16 @@ export function iptablesServiceChains(servicePortName: string, protocol: Protoco
 /** `ip:port` as Go's net.JoinHostPort writes it (IPv6 in brackets). */
 export function joinHostPort(ip: string, port: number): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+/**
+ * A string that sorts like the address's bytes within one family (ipvsadm and nft order addresses
+ * by their bytes): zero-padded dotted quad, or 32 hex digits. Undefined for what is no address.
+ */
+export function addressSortKey(ip: string): string | undefined {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(ip)) return ip.split('.').map((o) => o.padStart(3, '0')).join('.');
+  const parsed = ip.includes(':') ? parseIpAddress(ip) : undefined;
+  return parsed?.value.toString(16).padStart(32, '0');
 }
 
 /** KUBE-SEP-*: base32(sha256(servicePortName + protocol + "ip:port"))[:16]. */

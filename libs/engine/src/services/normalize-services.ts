@@ -1,5 +1,6 @@
 import { parseIpAddress } from '../addresses/cidr-blocks';
-import type { ClusterObjectInput } from '../workloads/cluster-objects';
+import { compareText } from '../cluster/text-order';
+import { asRecord, type ClusterObjectInput } from '../workloads/cluster-objects';
 import type { Protocol } from '../workloads/pods-from-workloads';
 import type { NodeModel, ServiceModel, ServicePortModel, ServiceType } from './service-model';
 
@@ -9,8 +10,6 @@ import type { NodeModel, ServiceModel, ServicePortModel, ServiceType } from './s
  * apply time; nothing is allocated here.
  */
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : []);
 
 const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
@@ -37,8 +36,8 @@ function familyOf(ip: string): 'IPv4' | 'IPv6' | undefined {
 }
 
 function serviceOf(o: ClusterObjectInput): ServiceModel {
-  const spec = record(o.spec);
-  const status = record(o.status);
+  const spec = asRecord(o.spec);
+  const status = asRecord(o.status);
   const type = (SERVICE_TYPES as readonly unknown[]).includes(spec.type) ? (spec.type as ServiceType) : 'ClusterIP';
   const externalName = type === 'ExternalName';
   const headless = !externalName && spec.clusterIP === 'None';
@@ -51,7 +50,7 @@ function serviceOf(o: ClusterObjectInput): ServiceModel {
 
   const exposesNodePorts = type === 'NodePort' || type === 'LoadBalancer';
   const ports: ServicePortModel[] = (Array.isArray(spec.ports) ? spec.ports : []).map((raw): ServicePortModel => {
-    const p = record(raw);
+    const p = asRecord(raw);
     const port = typeof p.port === 'number' ? p.port : 0;
     return {
       name: typeof p.name === 'string' ? p.name : '',
@@ -76,11 +75,11 @@ function serviceOf(o: ClusterObjectInput): ServiceModel {
     if (annotation) sourceRanges = annotation.split(',').map((s) => s.trim()).filter((s) => s !== '');
   }
 
-  const lbIngress = Array.isArray(record(status.loadBalancer).ingress) ? (record(status.loadBalancer).ingress as unknown[]) : [];
-  const loadBalancerIPs = type === 'LoadBalancer' ? lbIngress.map((i) => record(i).ip).filter((ip): ip is string => typeof ip === 'string' && ip !== '') : [];
+  const lbIngress = Array.isArray(asRecord(status.loadBalancer).ingress) ? (asRecord(status.loadBalancer).ingress as unknown[]) : [];
+  const loadBalancerIPs = type === 'LoadBalancer' ? lbIngress.map((i) => asRecord(i).ip).filter((ip): ip is string => typeof ip === 'string' && ip !== '') : [];
 
   const affinity = spec.sessionAffinity === 'ClientIP' ? 'ClientIP' : 'None';
-  const timeout = record(record(spec.sessionAffinityConfig).clientIP).timeoutSeconds;
+  const timeout = asRecord(asRecord(spec.sessionAffinityConfig).clientIP).timeoutSeconds;
 
   const declaredFamilies = strings(spec.ipFamilies).filter((f): f is 'IPv4' | 'IPv6' => f === 'IPv4' || f === 'IPv6');
   const ipFamilies = declaredFamilies.length > 0 ? declaredFamilies : [...new Set(clusterIPs.map(familyOf).filter((f) => f !== undefined))];
@@ -111,7 +110,7 @@ export function normalizeServices(objects: readonly ClusterObjectInput[]): Servi
   return objects
     .filter((o) => o.kind === 'Service')
     .map(serviceOf)
-    .sort((a, b) => (a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace)));
+    .sort((a, b) => (a.namespace === b.namespace ? compareText(a.name, b.name) : compareText(a.namespace, b.namespace)));
 }
 
 /** Every Node: InternalIP then ExternalIP addresses (status.addresses), spec.podCIDR, labels. */
@@ -119,9 +118,9 @@ export function nodesOf(objects: readonly ClusterObjectInput[]): NodeModel[] {
   return objects
     .filter((o) => o.kind === 'Node')
     .map((o): NodeModel => {
-      const addresses = (Array.isArray(record(o.status).addresses) ? (record(o.status).addresses as unknown[]) : []).map(record);
+      const addresses = (Array.isArray(asRecord(o.status).addresses) ? (asRecord(o.status).addresses as unknown[]) : []).map(asRecord);
       const of = (type: string) => addresses.filter((a) => a.type === type && typeof a.address === 'string' && a.address !== '').map((a) => a.address as string);
-      const podCidr = record(o.spec).podCIDR;
+      const podCidr = asRecord(o.spec).podCIDR;
       return {
         name: o.metadata.name,
         addresses: [...new Set([...of('InternalIP'), ...of('ExternalIP')])],
@@ -129,10 +128,5 @@ export function nodesOf(objects: readonly ClusterObjectInput[]): NodeModel[] {
         labels: { ...(o.metadata.labels ?? {}) },
       };
     })
-    .sort((a, b) => cmp(a.name, b.name));
-}
-
-/** Byte-wise string order (not locale order), so results do not depend on the runtime's ICU. */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+    .sort((a, b) => compareText(a.name, b.name));
 }

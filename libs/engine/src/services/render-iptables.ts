@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { cidrContainsAddress, parseCidr, parseIpAddress } from '../addresses/cidr-blocks';
+import { cidrContainsAddress, formatIpAddress, parseCidr, parseIpAddress } from '../addresses/cidr-blocks';
 import { iptablesEndpointChain, iptablesSavedProbability, iptablesServiceChains, joinHostPort } from './kube-proxy-names';
 import { reachableEndpoints, usesClusterEndpoints, usesLocalEndpoints, type NodeRoutingTable, type RouteEndpoint, type ServicePortRoute } from './routing-table';
 
@@ -35,9 +35,7 @@ function hostMatch(ip: string): string {
 function networkMatch(text: string): string {
   const block = parseCidr(text);
   if (!block) return text;
-  const bytes: number[] = [];
-  for (let i = (block.family === 4 ? 4 : 16) - 1; i >= 0; i--) bytes.push(Number((block.network >> BigInt(i * 8)) & 0xffn));
-  return `${ipaddr.fromByteArray(bytes).toString()}/${block.prefix}`;
+  return `${formatIpAddress(block.family, block.network)}/${block.prefix}`;
 }
 
 const comment = (text: string) => ` -m comment --comment ${iptablesSaveString(text)}`;

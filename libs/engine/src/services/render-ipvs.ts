@@ -1,6 +1,5 @@
-import { parseIpAddress } from '../addresses/cidr-blocks';
 import type { Protocol } from '../workloads/pods-from-workloads';
-import { joinHostPort } from './kube-proxy-names';
+import { addressSortKey, joinHostPort } from './kube-proxy-names';
 import type { NodeRoutingTable, RouteEndpoint } from './routing-table';
 
 /**
@@ -21,11 +20,8 @@ interface VirtualServer {
   reals: RouteEndpoint[];
 }
 
-/** A string that sorts like the address's bytes (ipvsadm compares addresses with memcmp). */
-function addressKey(ip: string): string {
-  if (!ip.includes(':')) return ip.split('.').map((o) => o.padStart(3, '0')).join('.');
-  return (parseIpAddress(ip)?.value ?? 0n).toString(16).padStart(32, '0');
-}
+/** ipvsadm compares addresses with memcmp. */
+const addressKey = (ip: string): string => addressSortKey(ip) ?? ip;
 
 const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 

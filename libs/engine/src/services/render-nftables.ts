@@ -1,6 +1,6 @@
 import { cidrContainsAddress, parseCidr, parseIpAddress } from '../addresses/cidr-blocks';
-import { cmp } from './normalize-services';
-import { joinHostPort, nftEndpointChainBase, nftServiceChainBase } from './kube-proxy-names';
+import { compareText } from '../cluster/text-order';
+import { addressSortKey, joinHostPort, nftEndpointChainBase, nftServiceChainBase } from './kube-proxy-names';
 import { reachableEndpoints, usesClusterEndpoints, usesLocalEndpoints, type NodeRoutingTable, type RouteEndpoint, type ServicePortRoute } from './routing-table';
 
 /**
@@ -38,18 +38,13 @@ interface Element {
 /** Sorts keys of the form `ip . proto . port` by address, then protocol, then port. */
 function elementSortKey(parts: Array<string | number>): string {
   return parts
-    .map((p) => {
-      if (typeof p === 'number') return String(p).padStart(5, '0');
-      if (/^\d+\.\d+\.\d+\.\d+$/.test(p)) return p.split('.').map((o) => o.padStart(3, '0')).join('.');
-      const ip = p.includes(':') ? parseIpAddress(p) : undefined;
-      return ip ? ip.value.toString(16).padStart(32, '0') : p;
-    })
+    .map((p) => (typeof p === 'number' ? String(p).padStart(5, '0') : (addressSortKey(p) ?? p)))
     .join('|');
 }
 
 function renderElements(elements: readonly Element[]): string[] {
   if (elements.length === 0) return [];
-  const sorted = [...elements].sort((a, b) => cmp(a.sortKey, b.sortKey));
+  const sorted = [...elements].sort((a, b) => compareText(a.sortKey, b.sortKey));
   const text = sorted.map((e) => `${e.key}${e.comment !== undefined ? ` comment "${e.comment}"` : ''}${e.value !== undefined ? ` : ${e.value}` : ''}`);
   return [`\t\telements = { ${text.join(',\n\t\t\t     ')} }`];
 }
@@ -184,7 +179,7 @@ export function renderNftables(table: NodeRoutingTable): string {
   block('map firewall-ips', verdictMap(`${addrType} . inet_proto . inet_service`, 'destinations that are subject to LoadBalancerSourceRanges', firewallIPs));
   block('map service-ips', verdictMap(`${addrType} . inet_proto . inet_service`, 'ClusterIP, ExternalIP and LoadBalancer IP traffic', serviceIPs));
   block('map service-nodeports', verdictMap('inet_proto . inet_service', 'NodePort traffic', serviceNodePorts));
-  for (const set of affinitySets.sort((a, b) => cmp(a.name, b.name))) block(`set ${set.name}`, [`\t\ttype ${addrType}`, '\t\tflags dynamic,timeout', `\t\ttimeout ${nftDuration(set.timeout)}`]);
+  for (const set of affinitySets.sort((a, b) => compareText(a.name, b.name))) block(`set ${set.name}`, [`\t\ttype ${addrType}`, '\t\tflags dynamic,timeout', `\t\ttimeout ${nftDuration(set.timeout)}`]);
 
   const nodePortMatch = nodeIP ? `${ipX} daddr @nodeport-ips` : `${ipX} daddr != ${v6 ? '::1' : '127.0.0.0/8'}`;
   const base = (type: string, hook: string, priority: string, rules: string[]) => [`\t\ttype ${type} hook ${hook} priority ${priority}; policy accept;`, ...rules.map((r) => `\t\t${r}`)];
@@ -204,7 +199,7 @@ export function renderNftables(table: NodeRoutingTable): string {
   block('chain cluster-ips-check', [`\t\t${ipX} daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"`]);
   block('chain mark-for-masquerade', [`\t\tmark set mark or ${MASQ_MARK}`]);
   block('chain reject-chain', ['\t\tcomment "helper for @no-endpoint-services / @no-endpoint-nodeports"', '\t\treject']);
-  for (const name of [...chains.keys()].sort(cmp)) block(`chain ${name}`, chains.get(name)!.map((r) => `\t\t${r}`));
+  for (const name of [...chains.keys()].sort(compareText)) block(`chain ${name}`, chains.get(name)!.map((r) => `\t\t${r}`));
   out.push('}');
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { parseCidr, type IpFamily } from '../addresses/cidr-blocks';
+import { compareText } from '../cluster/text-order';
 import type { Protocol } from '../workloads/pods-from-workloads';
-import { cmp } from './normalize-services';
 import { joinHostPort, servicePortNameString } from './kube-proxy-names';
 import type { NodeModel, ServiceEndpointsModel, ServiceModel } from './service-model';
 
@@ -117,7 +117,7 @@ export function routingTable(
   for (const e of endpoints) endpointsByService.set(`${e.namespace}/${e.service}`, e);
 
   const routes: ServicePortRoute[] = [];
-  const ordered = [...services].sort((a, b) => (a.namespace === b.namespace ? cmp(a.name, b.name) : cmp(a.namespace, b.namespace)));
+  const ordered = [...services].sort((a, b) => (a.namespace === b.namespace ? compareText(a.name, b.name) : compareText(a.namespace, b.namespace)));
   for (const service of ordered) {
     if (service.type === 'ExternalName' || service.headless) continue;
     const clusterIP = service.clusterIPs.find((ip) => familyOf(ip) === family);

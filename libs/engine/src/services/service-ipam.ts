@@ -1,7 +1,9 @@
-import { cidrContainsAddress, cidrLast, formatIpAddress, parseCidr, parseIpAddress } from '../addresses/cidr-blocks';
+import { cidrContainsAddress, cidrLast, formatIpAddress, parseCidr, parseIpAddress, type CidrBlock } from '../addresses/cidr-blocks';
 import { formatFieldPath, type FieldError } from '../errors/domain-error';
 import { parseNodePortRange } from '../cluster/cluster-settings';
 import type { ManifestObject } from '../manifests/validate-manifests';
+import { asRecord } from '../workloads/cluster-objects';
+import { NODE_PREFIX } from '../workloads/pod-addresses';
 import { fnv1a } from '../workloads/stable-hash';
 
 /**
@@ -28,11 +30,6 @@ export const WELL_KNOWN_SERVICE_IPS = [
   { namespace: 'kube-system', name: 'kube-dns', offset: 10n },
 ] as const;
 
-/** Per-node pod ranges: /24 for IPv4 and /64 for IPv6 (kube-controller-manager's defaults). */
-const NODE_MASK = { 4: 24, 6: 64 } as const;
-
-const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-
 export interface IpamResult {
   /** The incoming objects, Services and Nodes completed with their addresses. */
   objects: ManifestObject[];
@@ -43,8 +40,12 @@ export interface IpamResult {
 
 export function wellKnownServiceIp(serviceCidr: string, namespace: string, name: string): string | undefined {
   const block = parseCidr(serviceCidr);
+  return block ? wellKnownIpIn(block, namespace, name) : undefined;
+}
+
+function wellKnownIpIn(block: CidrBlock, namespace: string, name: string): string | undefined {
   const known = WELL_KNOWN_SERVICE_IPS.find((s) => s.namespace === namespace && s.name === name);
-  return block && known ? formatIpAddress(block.family, block.network + known.offset) : undefined;
+  return known ? formatIpAddress(block.family, block.network + known.offset) : undefined;
 }
 
 /**
@@ -104,13 +105,13 @@ export function allocateAddresses(
 
   function completeService(o: ManifestObject): ManifestObject {
     const key = `${o.namespace}/${o.name}`;
-    const spec = { ...record(o.spec) };
+    const spec = { ...asRecord(o.spec) };
     const type = (spec.type as string | undefined) ?? 'ClusterIP';
     const before = previous.get(key);
     if (type !== 'ExternalName' && spec.clusterIP !== 'None') {
       const requested = (spec.clusterIP as string | undefined) || (Array.isArray(spec.clusterIPs) ? (spec.clusterIPs[0] as string | undefined) : undefined);
       const kept = before?.clusterIPs[0];
-      const wellKnown = wellKnownServiceIp(settings.serviceCidr, o.namespace, o.name);
+      const wellKnown = wellKnownIpIn(serviceBlock, o.namespace, o.name);
       let ip: string | undefined;
       if (requested) {
         if (kept && requested !== kept) {
@@ -129,7 +130,7 @@ export function allocateAddresses(
       }
     }
     if ((type === 'NodePort' || type === 'LoadBalancer') && spec.allocateLoadBalancerNodePorts !== false) {
-      const ports = Array.isArray(spec.ports) ? spec.ports.map((p) => ({ ...record(p) })) : [];
+      const ports = Array.isArray(spec.ports) ? spec.ports.map((p) => ({ ...asRecord(p) })) : [];
       ports.forEach((port, i) => {
         const protocol = ((port.protocol as string | undefined) ?? 'TCP').toUpperCase();
         const previousPort = before?.nodePorts.find((p) => (p.name && p.name === port.name) || (p.port === port.port && p.protocol === protocol));
@@ -201,7 +202,7 @@ export function allocateAddresses(
   }
 
   function completeNode(o: ManifestObject): ManifestObject {
-    const spec = { ...record(o.spec) };
+    const spec = { ...asRecord(o.spec) };
     const given = spec.podCIDR as string | undefined;
     const kept = previousNodes.get(o.name)?.podCidr;
     if (given) {
@@ -225,7 +226,7 @@ export function allocateAddresses(
   }
 
   function allocateNodeCidr(o: ManifestObject): string | undefined {
-    const mask = Math.max(NODE_MASK[podBlock.family], podBlock.prefix);
+    const mask = Math.max(NODE_PREFIX[podBlock.family], podBlock.prefix);
     const count = 1n << BigInt(mask - podBlock.prefix);
     const step = 1n << BigInt((podBlock.family === 4 ? 32 : 128) - mask);
     const start = BigInt(fnv1a(o.name)) % count;
@@ -245,9 +246,9 @@ export function allocateAddresses(
 
 /** Reads the allocations a stored Service holds (for `StoredAllocations`). */
 export function allocationsOfService(namespace: string, name: string, spec: unknown): StoredAllocations['services'][number] {
-  const s = record(spec);
+  const s = asRecord(spec);
   const ips = Array.isArray(s.clusterIPs) ? (s.clusterIPs as string[]) : typeof s.clusterIP === 'string' && s.clusterIP !== 'None' && s.clusterIP !== '' ? [s.clusterIP] : [];
-  const ports = Array.isArray(s.ports) ? s.ports.map(record) : [];
+  const ports = Array.isArray(s.ports) ? s.ports.map(asRecord) : [];
   return {
     namespace,
     name,

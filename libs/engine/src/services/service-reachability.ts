@@ -1,4 +1,5 @@
-import { cidrContainsAddress, parseCidr, parseIpAddress, type IpAddress } from '../addresses/cidr-blocks';
+import { cidrContainsAddress, formatIpAddress, parseCidr, parseIpAddress, type IpAddress } from '../addresses/cidr-blocks';
+import { connectionsInclude } from '../connectivity/connection-set';
 import { DomainError, type FieldReason } from '../errors/domain-error';
 import type { Endpoint, PolicyModel, Verdict } from '../policy/policy-model';
 import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
@@ -281,8 +282,7 @@ function dnsEgressWarnings(input: ReachServiceInput, pod: ModelPod): string[] {
   const ready = (model?.endpoints ?? []).filter((e) => e.ready);
   if (!dns || !port || ready.length === 0) return [];
   const allowed = ready.some((e) => {
-    const [ns, name] = e.pod?.split('/') ?? [];
-    const target = ns && name ? input.policy.findPod(ns, name) : undefined;
+    const target = e.pod ? input.policy.pods.get(e.pod) : undefined;
     return input.policy.evaluate({ pod }, target ? { pod: target } : { ip: e.ip }, e.ports[port.name]?.port ?? 53, 'UDP').allowed;
   });
   return allowed ? [] : [`${keyOf(pod)} may not send UDP 53 to cluster DNS (${keyOf(dns)}): in fact the name would not resolve at all`];
@@ -341,8 +341,7 @@ interface PolicySource {
 }
 
 function judge(input: ReachServiceInput, sources: readonly PolicySource[], endpoint: { pod?: string; ip: string }, port: number, protocol: Protocol, warnings: string[]): { allowed: boolean; verdict: Verdict; reason: string } {
-  const [ns, name] = endpoint.pod?.split('/') ?? [];
-  const pod = ns && name ? input.policy.findPod(ns, name) : undefined;
+  const pod = endpoint.pod ? input.policy.pods.get(endpoint.pod) : undefined;
   const to: Endpoint = pod ? { pod } : { ip: endpoint.ip };
   const verdicts = sources.map((s) => ({ s, v: input.policy.evaluate(s.endpoint, to, port, protocol) }));
   for (const { v } of verdicts) for (const w of v.warnings) if (!warnings.includes(w)) warnings.push(w);
@@ -478,10 +477,9 @@ function reachServiceRoute(input: ReachServiceInput, source: Source, route: Extr
   }
 
   const endpoints: ServiceReachEndpoint[] = [];
-  const podsByKey = new Map(input.policy.allPods().map((p) => [keyOf(p), p]));
   let routed = 0;
   for (const e of all) {
-    if (route.endpointLabel !== undefined && endpointDnsLabel(service, e, podsByKey) !== route.endpointLabel) continue;
+    if (route.endpointLabel !== undefined && endpointDnsLabel(service, e, input.policy.pods) !== route.endpointLabel) continue;
     const resolved = dialed ?? (servicePort ? e.ports[servicePort.name]?.port : undefined);
     if (resolved === undefined) {
       warnings.push(`${e.pod ?? e.ip} does not declare target port "${servicePort?.targetPort}": it is not an endpoint for service port ${servicePort?.name || servicePort?.port}`);
@@ -568,10 +566,6 @@ function reachPods(input: ReachServiceInput, source: Source, route: Extract<Rout
 
 // ---- leaving the cluster --------------------------------------------------------------------
 
-function bigintToIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => Number((value >> s) & 255n)).join('.');
-}
-
 /**
  * A target outside the cluster (an ExternalName's CNAME, or an outside DNS name): its address
  * is unknown here, so `allowed` is the source's egress toward external IPv4 addresses on that
@@ -608,12 +602,12 @@ function reachExternal(input: ReachServiceInput, source: Source, route: Extract<
   const reps = input.policy.directionBlocks.egress.atoms[4];
   const verdicts = reps.map((value) => {
     const conns = input.policy.directionConnections('egress', cls, { ip: { family: 4, value } });
-    return { value, allowed: conns[protocol].some(([lo, hi]) => port >= lo && port <= hi) };
+    return { value, allowed: connectionsInclude(conns, protocol, port) };
   });
   const count = verdicts.filter((v) => v.allowed).length;
   const policyAnswer: ReachAnswer = count === 0 ? 'none' : count === verdicts.length ? 'all' : 'some';
   const sample = verdicts.find((v) => v.allowed !== (policyAnswer !== 'none')) ?? verdicts[0]!;
-  const sampleAddress = bigintToIpv4(sample.value);
+  const sampleAddress = formatIpAddress(4, sample.value);
   const verdict = input.policy.evaluate(source.endpoint, { ip: sampleAddress }, port, protocol);
   for (const w of verdict.warnings) if (!warnings.includes(w)) warnings.push(w);
   const answer: ReachAnswer = input.policy.enforced ? policyAnswer : 'all';

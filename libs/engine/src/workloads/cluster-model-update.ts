@@ -1,12 +1,12 @@
+import { compareText } from '../cluster/text-order';
 import type { NetworkPolicyInput, NetworkPolicySpecInput } from '../policy/compiled-policies';
+import { NAMESPACE_NAME_LABEL_KEY as NAME_LABEL } from '../policy/policy-model';
 import type { ClusterObjectInput, ComputeSettings } from './cluster-objects';
 import type { ClusterModel } from './cluster-model';
 import { podsOfCluster, WORKLOAD_KINDS, type ModelPod } from './pods-from-workloads';
 import { computeEndpoints } from '../services/endpoint-slices';
 import { nodesOf, normalizeServices } from '../services/normalize-services';
 import { ingressBackendsOf, ingressClassesOf } from '../exposure/ingress-backends';
-
-const NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * The kinds each part of the model is read from. A change to other kinds cannot alter that part,
@@ -71,7 +71,7 @@ function policiesOf(objects: readonly ClusterObjectInput[]): NetworkPolicyInput[
   return objects
     .filter((o) => o.kind === 'NetworkPolicy')
     .map((o) => ({ namespace: o.metadata.namespace || 'default', name: o.metadata.name, spec: (o.spec ?? {}) as NetworkPolicySpecInput }))
-    .sort((a, b) => cmp(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+    .sort((a, b) => compareText(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
 }
 
 function namespacesOf(objects: readonly ClusterObjectInput[], pods: readonly ModelPod[], policies: readonly NetworkPolicyInput[]): ClusterModel['namespaces'] {
@@ -82,9 +82,5 @@ function namespacesOf(objects: readonly ClusterObjectInput[], pods: readonly Mod
   }
   for (const p of pods) if (!namespaces.has(p.namespace)) namespaces.set(p.namespace, { [NAME_LABEL]: p.namespace });
   for (const p of policies) if (!namespaces.has(p.namespace)) namespaces.set(p.namespace, { [NAME_LABEL]: p.namespace });
-  return [...namespaces].sort(([a], [b]) => cmp(a, b)).map(([name, labels]) => ({ name, labels }));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...namespaces].sort(([a], [b]) => compareText(a, b)).map(([name, labels]) => ({ name, labels }));
 }

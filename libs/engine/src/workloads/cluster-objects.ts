@@ -26,6 +26,10 @@ export interface ComputeSettings {
   cni: string;
 }
 
+/** A field of plain data read as an object: itself when it is one (not an array), else `{}`. */
+export const asRecord = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
 /** A validated manifest in the stored shape the engine reads (as the API stores and returns it). */
 export function toClusterObjectInput(o: ManifestObject): ClusterObjectInput {
   return {

@@ -2,7 +2,7 @@ import { formatIpAddress, parseCidr, type CidrBlock } from '../addresses/cidr-bl
 import { fnv1a } from './stable-hash';
 
 /** Per-node pod ranges are /24 for IPv4 and /64 for IPv6, as kube-controller-manager defaults. */
-const NODE_PREFIX = { 4: 24, 6: 64 } as const;
+export const NODE_PREFIX = { 4: 24, 6: 64 } as const;
 
 /**
  * Hands out pod addresses from the cluster's pod CIDR, split into one range per node: the node's

@@ -1,4 +1,4 @@
-import type { ClusterObjectInput, ComputeSettings } from './cluster-objects';
+import { asRecord, type ClusterObjectInput, type ComputeSettings } from './cluster-objects';
 import { PodAddressPool } from './pod-addresses';
 import { nameSuffix } from './stable-hash';
 
@@ -27,6 +27,9 @@ export interface ModelPod {
   fromTemplate: boolean;
 }
 
+/** A pod's workload as the peer analyzer names it in connection lists: `ns/name[Kind]`. */
+export const workloadName = (pod: Pick<ModelPod, 'namespace' | 'owner'>): string => `${pod.namespace}/${pod.owner.name}[${pod.owner.kind}]`;
+
 export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicationController'] as const;
 
 interface PodTemplate {
@@ -42,9 +45,6 @@ interface PodSpecLike {
   subdomain?: string;
 }
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-
 function containerPorts(spec: PodSpecLike | undefined): ContainerPort[] {
   const out: ContainerPort[] = [];
   for (const container of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
@@ -58,13 +58,13 @@ function containerPorts(spec: PodSpecLike | undefined): ContainerPort[] {
 }
 
 function templateOf(workload: ClusterObjectInput): PodTemplate | undefined {
-  const spec = record(workload.spec);
-  if (workload.kind === 'CronJob') return record(record(record(spec.jobTemplate).spec).template) as PodTemplate;
+  const spec = asRecord(workload.spec);
+  if (workload.kind === 'CronJob') return asRecord(asRecord(asRecord(spec.jobTemplate).spec).template) as PodTemplate;
   return spec.template ? (spec.template as PodTemplate) : undefined;
 }
 
 function replicasOf(workload: ClusterObjectInput, nodeCount: number): number {
-  const spec = record(workload.spec);
+  const spec = asRecord(workload.spec);
   switch (workload.kind) {
     case 'DaemonSet':
       // One per node; a cluster described without nodes still shows the DaemonSet's pod once.
@@ -72,7 +72,7 @@ function replicasOf(workload: ClusterObjectInput, nodeCount: number): number {
     case 'Job':
       return typeof spec.parallelism === 'number' ? spec.parallelism : 1;
     case 'CronJob': {
-      const job = record(record(spec.jobTemplate).spec);
+      const job = asRecord(asRecord(spec.jobTemplate).spec);
       return typeof job.parallelism === 'number' ? job.parallelism : 1;
     }
     default:
@@ -81,16 +81,16 @@ function replicasOf(workload: ClusterObjectInput, nodeCount: number): number {
 }
 
 function podIps(status: unknown): string[] {
-  const s = record(status);
-  const ips = Array.isArray(s.podIPs) ? s.podIPs.map((p) => record(p).ip).filter((ip): ip is string => typeof ip === 'string' && ip !== '') : [];
+  const s = asRecord(status);
+  const ips = Array.isArray(s.podIPs) ? s.podIPs.map((p) => asRecord(p).ip).filter((ip): ip is string => typeof ip === 'string' && ip !== '') : [];
   if (ips.length === 0 && typeof s.podIP === 'string' && s.podIP !== '') ips.push(s.podIP);
   return ips;
 }
 
 function isReady(status: unknown): boolean {
-  const conditions = record(status).conditions;
+  const conditions = asRecord(status).conditions;
   if (!Array.isArray(conditions)) return true; // Described, not imported: assume it runs.
-  const ready = conditions.map(record).find((c) => c.type === 'Ready');
+  const ready = conditions.map(asRecord).find((c) => c.type === 'Ready');
   return ready ? ready.status === 'True' : true;
 }
 
@@ -102,7 +102,10 @@ const key = (namespace: string, kind: string, name: string) => `${namespace}/${k
  * CronJob), as the peer analyzer names them.
  */
 export function podsOfCluster(objects: readonly ClusterObjectInput[], settings: ComputeSettings): ModelPod[] {
-  const nodes = objects.filter((o) => o.kind === 'Node').map((o) => o.metadata.name).sort();
+  const nodeRanges = objects
+    .filter((o) => o.kind === 'Node')
+    .map((o) => ({ name: o.metadata.name, podCidr: asRecord(o.spec).podCIDR as string | undefined }));
+  const nodes = nodeRanges.map((n) => n.name).sort();
   const workloads = new Map<string, ClusterObjectInput>();
   for (const o of objects) {
     if ((WORKLOAD_KINDS as readonly string[]).includes(o.kind)) workloads.set(key(o.metadata.namespace ?? 'default', o.kind, o.metadata.name), o);
@@ -144,7 +147,7 @@ export function podsOfCluster(objects: readonly ClusterObjectInput[], settings: 
     const namespace = o.metadata.namespace ?? 'default';
     const owner = podOwner(o, namespace);
     if (owner.kind !== 'Pod') expanded.add(key(namespace, owner.kind, owner.name));
-    const spec = record(o.spec) as PodSpecLike;
+    const spec = asRecord(o.spec) as PodSpecLike;
     pods.push({
       namespace,
       name: o.metadata.name,
@@ -178,7 +181,7 @@ export function podsOfCluster(objects: readonly ClusterObjectInput[], settings: 
           : workload.kind === 'DaemonSet'
             ? `${workload.metadata.name}-${nameSuffix(`${hash}/${nodes[i] ?? i}`, 5)}`
             : `${workload.metadata.name}-${workload.kind === 'Deployment' ? `${hash}-` : ''}${nameSuffix(`${hash}/${i}`, 5)}`;
-      const statefulSet = record(workload.spec);
+      const statefulSet = asRecord(workload.spec);
       pods.push({
         namespace,
         name,
@@ -196,9 +199,6 @@ export function podsOfCluster(objects: readonly ClusterObjectInput[], settings: 
     }
   }
 
-  const nodeRanges = objects
-    .filter((o) => o.kind === 'Node')
-    .map((o) => ({ name: o.metadata.name, podCidr: record(o.spec).podCIDR as string | undefined }));
   assignAddresses(pods, settings.podCidr, nodeRanges);
   return pods.sort((a, b) => (a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace)));
 }

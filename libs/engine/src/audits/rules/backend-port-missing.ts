@@ -1,3 +1,4 @@
+import { findServicePort } from '../../ingress/service-backends';
 import { findingOf, refText, type AuditRule } from '../finding';
 import { serviceBackends } from '../route-backends';
 
@@ -17,8 +18,7 @@ export const backendPortMissing: AuditRule = {
     return serviceBackends(objects).flatMap((b) => {
       const service = services.get(`${b.namespace}/${b.service}`);
       if (!service || service.type === 'ExternalName') return [];
-      const found = b.port === undefined ? false : service.ports.some((p) => (typeof b.port === 'number' ? p.port === b.port : p.name === b.port));
-      if (found) return [];
+      if (b.port !== undefined && findServicePort(service.ports, b.port)) return [];
       const defined = service.ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port))).join(', ') || 'none';
       const what = b.port === undefined ? 'no port (required for a Service backend)' : `port ${typeof b.port === 'number' ? b.port : `"${b.port}"`}`;
       return [

@@ -1,4 +1,4 @@
-import { findingOf, type AuditRule, type FindingObject } from '../finding';
+import { findingOf, heldBySeveral, type AuditRule } from '../finding';
 
 /**
  * IPAM never hands one ClusterIP to two Services, but imported or hand-written state can hold
@@ -11,23 +11,13 @@ export const clusterIpClash: AuditRule = {
   title: 'Two Services share a ClusterIP',
   description: 'Several Services hold the same ClusterIP, so traffic to that address reaches one of them unpredictably.',
   check({ model }) {
-    const byIp = new Map<string, FindingObject[]>();
-    for (const s of model.services) {
-      for (const ip of new Set(s.clusterIPs)) {
-        const refs = byIp.get(ip) ?? [];
-        refs.push({ kind: 'Service', namespace: s.namespace, name: s.name });
-        byIp.set(ip, refs);
-      }
-    }
-    return [...byIp]
-      .filter(([, refs]) => refs.length > 1)
-      .map(([ip, refs]) =>
-        findingOf(this, {
-          objects: refs,
-          detail: `clusterIP=${ip}`,
-          message: `ClusterIP ${ip} is held by ${refs.length} Services (${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')}): the API server would never allocate it twice.`,
-          fix: `Remove spec.clusterIP/clusterIPs from all but one of them and re-apply, so IPAM gives each a free address.`,
-        }),
-      );
+    return heldBySeveral(model.services, (s) => s.clusterIPs).map(([ip, refs]) =>
+      findingOf(this, {
+        objects: refs,
+        detail: `clusterIP=${ip}`,
+        message: `ClusterIP ${ip} is held by ${refs.length} Services (${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')}): the API server would never allocate it twice.`,
+        fix: `Remove spec.clusterIP/clusterIPs from all but one of them and re-apply, so IPAM gives each a free address.`,
+      }),
+    );
   },
 };

@@ -1,5 +1,6 @@
 import { ingressHostMatches } from '../../ingress/ingress-routes';
-import { findingOf, list, namespaceOf, record, type AuditRule } from '../finding';
+import { findingOf, list, namespaceOf, type AuditRule } from '../finding';
+import { asRecord } from '../../workloads/cluster-objects';
 
 /**
  * A host served without TLS carries requests, cookies and credentials in clear text. TLS is
@@ -18,12 +19,12 @@ export const ingressHostWithoutTls: AuditRule = {
     return objects
       .filter((o) => o.kind === 'Ingress')
       .flatMap((o) => {
-        const spec = record(o.spec);
+        const spec = asRecord(o.spec);
         const tls = list(spec.tls).map((t) => ({
-          hosts: list(record(t).hosts).filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()),
-          secret: typeof record(t).secretName === 'string' && record(t).secretName !== '',
+          hosts: list(asRecord(t).hosts).filter((h): h is string => typeof h === 'string').map((h) => h.toLowerCase()),
+          secret: typeof asRecord(t).secretName === 'string' && asRecord(t).secretName !== '',
         }));
-        const hosts = [...new Set(list(spec.rules).map((r) => record(r).host).map((h) => (typeof h === 'string' && h !== '' ? h.toLowerCase() : '*')))].sort();
+        const hosts = [...new Set(list(spec.rules).map((r) => asRecord(r).host).map((h) => (typeof h === 'string' && h !== '' ? h.toLowerCase() : '*')))].sort();
         const namespace = namespaceOf(o);
         const covering = (host: string) => tls.filter((entry) => entry.hosts.length === 0 || (host !== '*' && entry.hosts.some((t) => ingressHostMatches(t, host))));
         return hosts

@@ -1,4 +1,4 @@
-import { findingOf, type AuditRule, type FindingObject } from '../finding';
+import { findingOf, heldBySeveral, type AuditRule } from '../finding';
 
 /**
  * A nodePort is opened on every node; the API server allocates each number to one Service only
@@ -11,23 +11,13 @@ export const nodePortClash: AuditRule = {
   title: 'Two Services share a nodePort',
   description: 'Several Services declare the same nodePort, so traffic arriving on that node port reaches one of them unpredictably.',
   check({ model }) {
-    const byPort = new Map<number, FindingObject[]>();
-    for (const s of model.services) {
-      for (const port of new Set(s.ports.map((p) => p.nodePort).filter((p): p is number => p !== undefined))) {
-        const refs = byPort.get(port) ?? [];
-        refs.push({ kind: 'Service', namespace: s.namespace, name: s.name });
-        byPort.set(port, refs);
-      }
-    }
-    return [...byPort]
-      .filter(([, refs]) => refs.length > 1)
-      .map(([port, refs]) =>
-        findingOf(this, {
-          objects: refs,
-          detail: `nodePort=${port}`,
-          message: `nodePort ${port} is declared by ${refs.length} Services (${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')}).`,
-          fix: `Give each Service its own nodePort inside the node port range, or omit nodePort so the API server allocates a free one.`,
-        }),
-      );
+    return heldBySeveral(model.services, (s) => s.ports.map((p) => p.nodePort).filter((p): p is number => p !== undefined)).map(([port, refs]) =>
+      findingOf(this, {
+        objects: refs,
+        detail: `nodePort=${port}`,
+        message: `nodePort ${port} is declared by ${refs.length} Services (${refs.map((r) => `${r.namespace}/${r.name}`).join(', ')}).`,
+        fix: `Give each Service its own nodePort inside the node port range, or omit nodePort so the API server allocates a free one.`,
+      }),
+    );
   },
 };

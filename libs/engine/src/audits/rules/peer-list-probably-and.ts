@@ -1,4 +1,5 @@
-import { list, namespaceOf, record, findingOf, type AuditRule, type Finding } from '../finding';
+import { list, namespaceOf, findingOf, type AuditRule, type Finding } from '../finding';
+import { asRecord } from '../../workloads/cluster-objects';
 
 /**
  * `- namespaceSelector: …` and `- podSelector: …` as two list items are OR (all pods of those
@@ -17,8 +18,8 @@ export const peerListProbablyAnd: AuditRule = {
       if (o.kind !== 'NetworkPolicy') continue;
       const ref = { kind: 'NetworkPolicy', namespace: namespaceOf(o), name: o.metadata.name };
       for (const [direction, field] of [['ingress', 'from'], ['egress', 'to']] as const) {
-        list(record(o.spec)[direction]).forEach((rule, r) => {
-          const peers = list(record(rule)[field]).map(record);
+        list(asRecord(o.spec)[direction]).forEach((rule, r) => {
+          const peers = list(asRecord(rule)[field]).map(asRecord);
           const only = (key: string) => peers.findIndex((p) => p[key] !== undefined && p[key] !== null && Object.keys(p).filter((k) => p[k] !== undefined && p[k] !== null).length === 1);
           const ns = only('namespaceSelector');
           const pod = only('podSelector');

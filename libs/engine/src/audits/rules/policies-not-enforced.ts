@@ -1,3 +1,4 @@
+import { enforcementOf } from '../../policy/policy-model';
 import { findingOf, type AuditRule } from '../finding';
 
 /**
@@ -11,7 +12,7 @@ export const policiesNotEnforced: AuditRule = {
   title: 'NetworkPolicies ignored by the CNI plugin',
   description: 'The cluster\'s CNI plugin (flannel) does not enforce NetworkPolicy, so the policies of a namespace are ignored and every connection is allowed.',
   check({ model, settings }) {
-    if (settings.cni.toLowerCase() !== 'flannel') return [];
+    if (enforcementOf(settings.cni).enforced) return [];
     return byNamespace(model.policies).map(([ns, names]) =>
       findingOf(this, {
         objects: [{ kind: 'Namespace', name: ns }],

@@ -12,8 +12,9 @@ export const policyEnforcementUnknown: AuditRule = {
   title: 'NetworkPolicy enforcement unknown for the CNI plugin',
   description: 'The cluster\'s CNI plugin is not one known to enforce NetworkPolicy; verdicts assume enforcement, which may not hold.',
   check({ model, settings }) {
-    const name = settings.cni.toLowerCase();
-    if (name === 'flannel' || enforcementOf(name).warnings.length === 0) return [];
+    // Known not to enforce (flannel) is policies-not-enforced's finding; known to enforce has no warning.
+    const { enforced, warnings } = enforcementOf(settings.cni);
+    if (!enforced || warnings.length === 0) return [];
     return byNamespace(model.policies).map(([ns, names]) =>
       findingOf(this, {
         objects: [{ kind: 'Namespace', name: ns }],

@@ -1,4 +1,4 @@
-import { findingOf, type AuditRule, type FindingObject } from '../finding';
+import { findingOf, heldBySeveral, type AuditRule } from '../finding';
 
 /**
  * A short name resolves in the client's own namespace first (`db` from `shop` is
@@ -12,18 +12,14 @@ export const serviceNameInSeveralNamespaces: AuditRule = {
   title: 'Service name used in several namespaces',
   description: 'Services of the same name exist in several namespaces; a short name reaches a different one depending on the client\'s namespace.',
   check({ model, settings }) {
-    const byName = new Map<string, FindingObject[]>();
-    for (const s of model.services) byName.set(s.name, [...(byName.get(s.name) ?? []), { kind: 'Service', namespace: s.namespace, name: s.name }]);
-    return [...byName]
-      .filter(([, refs]) => refs.length > 1)
-      .map(([name, refs]) =>
-        findingOf(this, {
-          objects: refs,
-          keyObjects: [],
-          detail: `name=${name}`,
-          message: `Service name ${name} exists in namespaces ${refs.map((r) => r.namespace).join(', ')}: the short name "${name}" reaches a different one depending on the client's namespace.`,
-          fix: `Have clients use the qualified name ${name}.<namespace>.svc.${settings.clusterDomain} (or ${name}.<namespace>), or rename the Services so each name is unique.`,
-        }),
-      );
+    return heldBySeveral(model.services, (s) => [s.name]).map(([name, refs]) =>
+      findingOf(this, {
+        objects: refs,
+        keyObjects: [],
+        detail: `name=${name}`,
+        message: `Service name ${name} exists in namespaces ${refs.map((r) => r.namespace).join(', ')}: the short name "${name}" reaches a different one depending on the client's namespace.`,
+        fix: `Have clients use the qualified name ${name}.<namespace>.svc.${settings.clusterDomain} (or ${name}.<namespace>), or rename the Services so each name is unique.`,
+      }),
+    );
   },
 };

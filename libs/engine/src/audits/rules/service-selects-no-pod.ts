@@ -1,5 +1,6 @@
-import { findingOf, selectsLabels, type AuditRule } from '../finding';
-import { podsOfNamespace } from '../pod-index';
+import { matchesLabelMap } from '../../labels/label-selector';
+import { findingOf, type AuditRule } from '../finding';
+import { podsOfService } from '../pod-index';
 
 /**
  * A Service whose selector matches no pod has no endpoints: its ClusterIP accepts connections
@@ -17,10 +18,10 @@ export const serviceSelectsNoPod: AuditRule = {
   check({ model }) {
     return model.services
       .filter((s) => s.selector && !(s.namespace === 'kube-system' && s.name === 'kube-dns'))
-      .filter((s) => !podsOfNamespace(model, s.namespace).some((p) => selectsLabels(s.selector!, p.labels)))
+      .filter((s) => podsOfService(model, s).length === 0)
       .map((s) => {
         const selector = Object.entries(s.selector!).map(([k, v]) => `${k}=${v}`).join(',');
-        const labelled = new Set(model.pods.filter((p) => selectsLabels(s.selector!, p.labels)).map((p) => p.namespace));
+        const labelled = new Set(model.pods.filter((p) => matchesLabelMap(s.selector!, p.labels)).map((p) => p.namespace));
         const elsewhere = labelled.size ? ` Pods with these labels exist in namespace(s) ${[...labelled].sort().join(', ')}, but a selector only looks in its own namespace.` : '';
         return findingOf(this, {
           objects: [{ kind: 'Service', namespace: s.namespace, name: s.name }],

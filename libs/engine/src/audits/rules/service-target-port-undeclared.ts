@@ -1,5 +1,5 @@
-import { findingOf, selectsLabels, type AuditRule } from '../finding';
-import { podsOfNamespace } from '../pod-index';
+import { findingOf, type AuditRule } from '../finding';
+import { podsOfService } from '../pod-index';
 
 /**
  * A named targetPort resolves per pod against its container ports with the service port's
@@ -14,8 +14,7 @@ export const serviceTargetPortUndeclared: AuditRule = {
   description: 'A Service port targets a container port by name, and none of the pods the Service selects declares that name with the port\'s protocol.',
   check({ model }) {
     return model.services.flatMap((s) => {
-      if (!s.selector) return [];
-      const pods = podsOfNamespace(model, s.namespace).filter((p) => selectsLabels(s.selector!, p.labels));
+      const pods = podsOfService(model, s);
       if (pods.length === 0) return [];
       return s.ports
         .filter((port) => typeof port.targetPort === 'string')
