@@ -9,7 +9,8 @@
  *    `computedRevision` reaches the new revision (poll every 5 ms; see POLL_* below), N times;
  *    plus the worker's own `durationMs` from "ClusterSnapshot";
  * 4. reachability latency under load: one warm-up query (the API builds its model on the first
- *    query of a revision), then autocannon at a fixed rate from a second process on loopback;
+ *    query of a revision), then each load generator of `loadTools` in turn, in a second process on
+ *    loopback (scripts/bench/load-child.ts), with the API's own histogram before and after;
  * 5. clean-up: stop the apps, drop the database, delete the prefix's Redis keys (always, in finally;
  *    with the helpers of the tests' throwaway database, test/support/throwaway-database.ts).
  */
@@ -23,6 +24,7 @@ import pg from 'pg';
 import type { ModelPod } from '../../libs/engine/src/index';
 import { deleteRedisKeys, dropDatabase } from '../../test/support/throwaway-database';
 import { changedPolicy, generateCluster, type SyntheticCluster } from './cluster-gen';
+import type { LoadTool } from './load-child';
 import { Prng, hashSeed } from './prng';
 import { median, quantile } from './stats';
 
@@ -50,6 +52,8 @@ export interface E2eOptions {
   loadRate: number;
   loadDurationS: number;
   loadConnections: number;
+  /** Load generators to run one after the other (see load-child.ts); the first is the one judged. */
+  loadTools: LoadTool[];
   /** What-if requests (one changed policy each) to time once the snapshot is current; 0: none. */
   whatIfs?: number;
   port: number;
@@ -73,6 +77,13 @@ export interface ChangeSample {
   error?: string;
 }
 
+export interface LoadRun {
+  tool: LoadTool;
+  client: { latency: { p50: number; p99: number; p99_9?: number; max: number }; achievedRate: number; requests: { total: number }; non2xx: number; errors: number; distinctPaths: number } & Record<string, unknown>;
+  /** The same load as the API timed it: the share of requests answered within each bucket bound (ms). */
+  serverSide?: { requests: number; withinMs: Record<string, number> };
+}
+
 export interface E2eResult {
   pods: number;
   policies: number;
@@ -85,13 +96,13 @@ export interface E2eResult {
   changes: ChangeSample[];
   change?: { n: number; medianMs: number; medianWorkerMs?: number; medianApplyMs: number; medianAnsweredMs?: number };
   warmupQueryMs?: number;
+  /** Time waited after the last change for the worker's connection list and audit, before the load. */
+  settleMs?: number;
   /** POST /whatif with one changed policy: the first of the revision, then the median of the others. */
   whatIf?: { firstMs: number; n: number; medianMs: number; p90Ms: number; samples: number[] };
   whatIfError?: string;
   secondQueryMs?: number;
-  load?: Record<string, unknown> & { latency: { p50: number; p99: number; p99_9?: number; max: number; average: number }; achievedRate: number };
-  /** The same load as the API timed it: the share of requests answered within each bucket bound (ms). */
-  serverSide?: { requests: number; withinMs: Record<string, number> };
+  loads: LoadRun[];
   loadError?: string;
   cleanup: string[];
 }
@@ -194,6 +205,23 @@ async function waitComputed(base: string, name: string, revision: number, timeou
   }
 }
 
+/** Waits until the connection list and the audit of the cluster reflect its computed revision. */
+async function waitAnalysed(db: pg.Client, name: string, timeoutMs: number): Promise<{ ms: number; timedOut?: boolean }> {
+  const started = performance.now();
+  for (;;) {
+    const { rows } = await db.query<{ behind: boolean }>(
+      `SELECT (coalesce(k.revision, 0) < c."computedRevision" OR s."auditedRevision" < c."computedRevision") AS behind
+       FROM "Cluster" c JOIN "ClusterSnapshot" s ON s."clusterId" = c.id LEFT JOIN "ClusterConnections" k ON k."clusterId" = c.id
+       WHERE c.name = $1`,
+      [name],
+    );
+    const ms = performance.now() - started;
+    if (rows[0] && !rows[0].behind) return { ms };
+    if (ms > timeoutMs) return { ms, timedOut: true };
+    await sleep(POLL_SLOW_MS);
+  }
+}
+
 /** Cumulative counts per bucket bound (seconds) of the API's histogram for GET …/reachability answered 200. */
 async function reachabilityHistogram(base: string): Promise<Map<number, number>> {
   // A kept-alive connection the server closed meanwhile fails once: ask again.
@@ -263,6 +291,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     objects: cluster.objects.length,
     bodyMb: body.length / (1024 * 1024),
     changes: [],
+    loads: [],
     cleanup: [],
   };
 
@@ -406,36 +435,47 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     }
 
     // ---- reachability under load -------------------------------------------------------------
+    // Queries are measured in a quiet cluster: the worker's after-commit work (connection list,
+    // its diff, the audit) would otherwise share the two cores with the API and the load generator.
+    const settled = await waitAnalysed(db, clusterName, options.initialTimeoutMs);
+    result.settleMs = settled.ms;
+    if (settled.timedOut) log(`e2e: the worker's connection list and audit did not catch up within ${Math.round(settled.ms)} ms; measuring anyway`);
     const warm = await http(base, 'GET', paths[0]!);
     result.warmupQueryMs = warm.ms;
     if (warm.status !== 200) throw new Error(`reachability warm-up: ${warm.status} ${JSON.stringify(warm.json).slice(0, 500)}`);
     result.secondQueryMs = (await http(base, 'GET', paths[1]!)).ms;
     // Every path must answer 200 (a pod name or named port that does not resolve would be a 4xx).
-    log(`e2e: reachability warm-up ${Math.round(warm.ms)} ms (builds the API model), then autocannon ${options.loadRate} req/s for ${options.loadDurationS} s over ${paths.length} pairs`);
-    const configFile = path.join(workDir, 'load.json');
-    fs.writeFileSync(configFile, JSON.stringify({ url: base, paths, rate: options.loadRate, duration: options.loadDurationS, connections: options.loadConnections }));
-    const serverBefore = await reachabilityHistogram(base);
-    const load = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-child.ts'), configFile], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: (options.loadDurationS + 60) * 1000,
-    });
-    if (load.status !== 0) {
-      result.loadError = `load generator failed: ${load.error?.message ?? ''}${load.stderr?.slice(-2000) ?? ''}`;
-    } else {
-      result.load = JSON.parse(load.stdout.trim().split('\n').pop()!);
+    log(`e2e: reachability warm-up ${Math.round(warm.ms)} ms (builds the API model), then ${options.loadTools.join(' and ')} at ${options.loadRate} req/s for ${options.loadDurationS} s each over ${paths.length} pairs`);
+    for (const tool of options.loadTools) {
+      const configFile = path.join(workDir, `load-${tool}.json`);
+      fs.writeFileSync(configFile, JSON.stringify({ tool, url: base, paths, rate: options.loadRate, duration: options.loadDurationS, connections: options.loadConnections }));
+      const serverBefore = await reachabilityHistogram(base);
+      const load = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-child.ts'), configFile], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: (options.loadDurationS + 60) * 1000,
+      });
+      if (load.status !== 0) {
+        result.loadError = `${tool} load generator failed: ${load.error?.message ?? ''}${load.stderr?.slice(-2000) ?? ''}`;
+        break;
+      }
       // The API's own timing of the same requests (its /metrics histogram, before and after), which
       // leaves out the load generator sharing the two cores and the loopback round trip.
       const serverAfter = await reachabilityHistogram(base);
       const total = (serverAfter.get(Infinity) ?? 0) - (serverBefore.get(Infinity) ?? 0);
-      if (total > 0) {
-        result.serverSide = {
-          requests: total,
-          withinMs: Object.fromEntries(
-            [...serverAfter.keys()].filter((le) => le !== Infinity && le <= 0.05).sort((a, b) => a - b).map((le) => [String(le * 1000), ((serverAfter.get(le) ?? 0) - (serverBefore.get(le) ?? 0)) / total]),
-          ),
-        };
-      }
+      result.loads.push({
+        tool,
+        client: JSON.parse(load.stdout.trim().split('\n').pop()!),
+        serverSide:
+          total > 0
+            ? {
+                requests: total,
+                withinMs: Object.fromEntries(
+                  [...serverAfter.keys()].filter((le) => le !== Infinity && le <= 0.05).sort((a, b) => a - b).map((le) => [String(le * 1000), ((serverAfter.get(le) ?? 0) - (serverBefore.get(le) ?? 0)) / total]),
+                ),
+              }
+            : undefined,
+      });
     }
     return result;
   } finally {
@@ -453,7 +493,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       .then((deleted) => result.cleanup.push(`${deleted} Redis keys of prefix ${prefix} deleted`))
       .catch((error: Error) => result.cleanup.push(`Redis clean-up FAILED: ${error.message}`));
     // Keep the app logs when something went wrong.
-    if (!result.initialError && !result.loadError && result.load && !process.env.BENCH_KEEP_LOGS) fs.rmSync(workDir, { recursive: true, force: true });
+    if (!result.initialError && !result.loadError && result.loads.length > 0 && !process.env.BENCH_KEEP_LOGS) fs.rmSync(workDir, { recursive: true, force: true });
     else result.cleanup.push(`app logs kept in ${workDir}`);
   }
 }

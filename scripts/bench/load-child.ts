@@ -1,21 +1,31 @@
 /**
  * The load generator, run as its own process (so it does not share an event loop with the
- * measuring script): autocannon at a fixed overall rate against 127.0.0.1 only, cycling through
- * a list of request paths (varied pod pairs). Bounded in duration.
+ * measuring script), against 127.0.0.1 only, cycling through a list of request paths (varied pod
+ * pairs). Bounded in duration. Two tools:
+ *   - "paced": requests evenly spaced at the rate, latency from each request's due time
+ *     (scripts/bench/paced-load.ts; the figure the target is judged on);
+ *   - "autocannon": autocannon's `overallRate`, which sends each second's budget per connection
+ *     back to back and then idles (bursts at the server's full speed; kept for comparison).
  *
  *   node --import tsx scripts/bench/load-child.ts <config.json>
- *   config: { "url": "http://127.0.0.1:3917", "paths": ["/api/v1/..."], "rate": 1000, "duration": 15, "connections": 10 }
+ *   config: { "tool": "paced", "url": "http://127.0.0.1:3917", "paths": ["/api/v1/..."], "rate": 1000, "duration": 15, "connections": 10, "warmup": 2 }
  *
  * Prints one JSON line with the summary.
  */
 import fs from 'node:fs';
+import { pacedLoad } from './paced-load';
+
+export type LoadTool = 'paced' | 'autocannon';
 
 interface LoadConfig {
+  tool: LoadTool;
   url: string;
   paths: string[];
   rate: number;
   duration: number;
   connections: number;
+  /** Seconds at the same rate before measuring (paced only). */
+  warmup?: number;
 }
 
 // autocannon ships no TypeScript types.
@@ -48,6 +58,19 @@ async function main(): Promise<void> {
   const config = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as LoadConfig;
   const host = new URL(config.url).hostname;
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') throw new Error(`load tests go to loopback only, not ${host}`);
+  if (config.tool === 'paced') {
+    const result = await pacedLoad({
+      url: config.url,
+      paths: config.paths,
+      rate: config.rate,
+      durationS: config.duration,
+      connections: config.connections,
+      warmupS: config.warmup ?? 2,
+      expectInBody: '"allowed":',
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
   let next = 0;
   const result = await autocannon({
     url: config.url,
@@ -64,6 +87,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(
     `${JSON.stringify({
+      tool: 'autocannon',
       latency: result.latency,
       requests: { total: result.requests.total, sent: result.requests.sent, average: result.requests.average },
       durationS: result.duration,

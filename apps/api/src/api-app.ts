@@ -6,13 +6,14 @@ import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { graphqlExplorer } from './graphql/graphiql-explorer';
+import { PrototypedExpressAdapter } from './http/prototyped-express-adapter';
 
 /** Apply bodies are read as text (YAML or JSON) so the engine can report lines and columns. */
 const APPLY_ROUTE = /^\/api\/v1\/clusters\/[^/]+\/(apply|whatif)\/?$/;
 
 /** Builds the API application, ready to listen; tests build it the same way. */
 export async function createApiApp(overrides: Partial<AppConfig> = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(overrides), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create(AppModule.forRoot(overrides), new PrototypedExpressAdapter(), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const config = app.get<AppConfig>(APP_CONFIG);
