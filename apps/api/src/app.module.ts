@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
@@ -9,6 +10,7 @@ import { APP_CONFIG, ConfigModule, type AppConfig } from '@switchyard/config';
 import { JobsModule } from '@switchyard/jobs';
 import { PersistenceModule } from '@switchyard/persistence';
 import { LoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino-http';
 import { ClusterService } from './clusters/cluster.service';
 import { ClustersController } from './clusters/clusters.controller';
 import { ObjectService } from './clusters/object.service';
@@ -64,8 +66,14 @@ export class AppModule implements NestModule {
               autoLogging: { ignore: (req) => req.url?.startsWith('/health') === true || req.url === '/metrics' },
               // Requests are logged by id, method and URL, without headers: no credentials or
               // cookies reach the logs, and the per-request logger stays cheap (pino serializes
-              // these bindings for every request, whether or not anything is logged).
-              serializers: { req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+              // these bindings for every request, whether or not anything is logged; the standard
+              // serializers would also parse the query string and copy the headers each time).
+              wrapSerializers: false,
+              serializers: {
+                req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+                res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+                err: stdSerializers.err,
+              },
             },
           }),
         }),

@@ -17,7 +17,7 @@ const RECONNECT_DELAY_MS = 1_000;
 /**
  * A head is read from the database again after this long even without a notice: should notices
  * stop arriving without the connection failing (e.g. behind a pooler that drops LISTEN), answers
- * are at most this stale.
+ * are at most this stale (plus the one read that refreshes the head).
  */
 const MAX_AGE_MS = 5_000;
 
@@ -59,6 +59,14 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
   get(name: string): ClusterHead | undefined {
     const entry = this.listening ? this.byName.get(name) : undefined;
     return entry && Date.now() - entry.at <= MAX_AGE_MS ? entry.head : undefined;
+  }
+
+  /**
+   * The last head known while listening, however old: for answering while a read refreshes it
+   * (see `get` for one that can be trusted as current).
+   */
+  lastKnown(name: string): ClusterHead | undefined {
+    return this.listening ? this.byName.get(name)?.head : undefined;
   }
 
   /** Called with every head a notice brings (not with heads read from the database). */

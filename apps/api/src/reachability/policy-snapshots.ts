@@ -94,6 +94,10 @@ export class PolicySnapshots {
   private readonly cache = new Map<string, LoadedSnapshot>();
   /** Loads under way per cluster and revision: concurrent first queries share one. */
   private readonly loading = new Map<string, Promise<LoadedSnapshot>>();
+  /** Head reads under way per cluster name. */
+  private readonly headReads = new Map<string, Promise<ClusterHead>>();
+  /** The entry `touch` put last, so that repeated answers about one cluster leave the order alone. */
+  private mostRecent?: LoadedSnapshot;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -114,7 +118,7 @@ export class PolicySnapshots {
    * up with the revision the cluster had when the request arrived.
    */
   async load(clusterName: string, options: { consistent?: boolean } = {}): Promise<LoadedSnapshot> {
-    let head = this.heads.get(clusterName) ?? (await this.readHead(clusterName));
+    let head = options.consistent ? (this.heads.get(clusterName) ?? (await this.readHead(clusterName))) : await this.currentHead(clusterName);
     if (options.consistent) {
       const wanted = head.revision;
       const deadline = Date.now() + this.config.consistentReadTimeoutMs;
@@ -190,7 +194,32 @@ export class PolicySnapshots {
     );
   }
 
-  private async readHead(clusterName: string): Promise<ClusterHead> {
+  /**
+   * The head an answer goes by. One whose notices may have stopped (older than the heads' maximum
+   * age) is still used while a single read refreshes it in the background: under load, every
+   * request would otherwise wait for, and start, its own query in the meantime.
+   */
+  private currentHead(clusterName: string): ClusterHead | Promise<ClusterHead> {
+    const fresh = this.heads.get(clusterName);
+    if (fresh) return fresh;
+    const reading = this.readHead(clusterName);
+    const known = this.heads.lastKnown(clusterName);
+    if (!known) return reading;
+    reading.catch(() => undefined);
+    return known;
+  }
+
+  /** Reads a cluster's head from the database; concurrent reads of one cluster share one query. */
+  private readHead(clusterName: string): Promise<ClusterHead> {
+    let pending = this.headReads.get(clusterName);
+    if (!pending) {
+      pending = this.queryHead(clusterName).finally(() => this.headReads.delete(clusterName));
+      this.headReads.set(clusterName, pending);
+    }
+    return pending;
+  }
+
+  private async queryHead(clusterName: string): Promise<ClusterHead> {
     const cluster = await this.prisma.cluster.findUnique({
       where: { name: clusterName },
       select: { id: true, name: true, revision: true, computedRevision: true, computeState: true },
@@ -201,6 +230,8 @@ export class PolicySnapshots {
   }
 
   private touch(clusterId: string, snapshot: LoadedSnapshot): void {
+    if (this.mostRecent === snapshot) return; // already last: no churn on the answer path
+    this.mostRecent = snapshot;
     this.cache.delete(clusterId);
     this.cache.set(clusterId, snapshot);
     while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
