@@ -54,6 +54,8 @@ export interface E2eOptions {
   loadConnections: number;
   /** Load generators to run one after the other (see load-child.ts); the first is the one judged. */
   loadTools: LoadTool[];
+  /** Runs of the paced generator (the median of their p99 is judged). */
+  loadRounds: number;
   /** What-if requests (one changed policy each) to time once the snapshot is current; 0: none. */
   whatIfs?: number;
   port: number;
@@ -79,6 +81,7 @@ export interface ChangeSample {
 
 export interface LoadRun {
   tool: LoadTool;
+  round: number;
   client: { latency: { p50: number; p99: number; p99_9?: number; max: number }; achievedRate: number; requests: { total: number }; non2xx: number; errors: number; distinctPaths: number } & Record<string, unknown>;
   /** The same load as the API timed it: the share of requests answered within each bucket bound (ms). */
   serverSide?: { requests: number; withinMs: Record<string, number> };
@@ -270,6 +273,33 @@ function reachabilityPaths(cluster: SyntheticCluster, pods: readonly ModelPod[],
   return paths;
 }
 
+/** One run of a load generator in its own process, with the API's own histogram of the same requests. */
+async function loadRound(
+  base: string,
+  workDir: string,
+  tool: LoadTool,
+  round: number,
+  load: { paths: string[]; rate: number; duration: number; connections: number },
+): Promise<LoadRun | { error: string }> {
+  const configFile = path.join(workDir, `load-${tool}-${round}.json`);
+  fs.writeFileSync(configFile, JSON.stringify({ tool, url: base, ...load }));
+  const serverBefore = await reachabilityHistogram(base);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-child.ts'), configFile], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    timeout: (load.duration + 60) * 1000,
+  });
+  if (child.status !== 0) return { error: `${tool} load generator failed: ${child.error?.message ?? ''}${child.stderr?.slice(-2000) ?? ''}` };
+  // The API's own timing of the same requests (its /metrics histogram, before and after), which
+  // leaves out the load generator sharing the two cores and the loopback round trip.
+  const serverAfter = await reachabilityHistogram(base);
+  const total = (serverAfter.get(Infinity) ?? 0) - (serverBefore.get(Infinity) ?? 0);
+  const withinMs = Object.fromEntries(
+    [...serverAfter.keys()].filter((le) => le !== Infinity && le <= 0.05).sort((a, b) => a - b).map((le) => [String(le * 1000), ((serverAfter.get(le) ?? 0) - (serverBefore.get(le) ?? 0)) / total]),
+  );
+  return { tool, round, client: JSON.parse(child.stdout.trim().split('\n').pop()!), serverSide: total > 0 ? { requests: total, withinMs } : undefined };
+}
+
 export async function runE2e(options: E2eOptions): Promise<E2eResult> {
   const { log } = options;
   const services = await loadLocalServices();
@@ -446,36 +476,16 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     result.secondQueryMs = (await http(base, 'GET', paths[1]!)).ms;
     // Every path must answer 200 (a pod name or named port that does not resolve would be a 4xx).
     log(`e2e: reachability warm-up ${Math.round(warm.ms)} ms (builds the API model), then ${options.loadTools.join(' and ')} at ${options.loadRate} req/s for ${options.loadDurationS} s each over ${paths.length} pairs`);
+    // Each tool runs in rounds, each its own process; the machine is noisy, so rounds give a median.
     for (const tool of options.loadTools) {
-      const configFile = path.join(workDir, `load-${tool}.json`);
-      fs.writeFileSync(configFile, JSON.stringify({ tool, url: base, paths, rate: options.loadRate, duration: options.loadDurationS, connections: options.loadConnections }));
-      const serverBefore = await reachabilityHistogram(base);
-      const load = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'load-child.ts'), configFile], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        timeout: (options.loadDurationS + 60) * 1000,
-      });
-      if (load.status !== 0) {
-        result.loadError = `${tool} load generator failed: ${load.error?.message ?? ''}${load.stderr?.slice(-2000) ?? ''}`;
-        break;
+      for (let round = 1; round <= (tool === 'paced' ? options.loadRounds : 1); round++) {
+        const run = await loadRound(base, workDir, tool, round, { paths, rate: options.loadRate, duration: options.loadDurationS, connections: options.loadConnections });
+        if ('error' in run) {
+          result.loadError = run.error;
+          break;
+        }
+        result.loads.push(run);
       }
-      // The API's own timing of the same requests (its /metrics histogram, before and after), which
-      // leaves out the load generator sharing the two cores and the loopback round trip.
-      const serverAfter = await reachabilityHistogram(base);
-      const total = (serverAfter.get(Infinity) ?? 0) - (serverBefore.get(Infinity) ?? 0);
-      result.loads.push({
-        tool,
-        client: JSON.parse(load.stdout.trim().split('\n').pop()!),
-        serverSide:
-          total > 0
-            ? {
-                requests: total,
-                withinMs: Object.fromEntries(
-                  [...serverAfter.keys()].filter((le) => le !== Infinity && le <= 0.05).sort((a, b) => a - b).map((le) => [String(le * 1000), ((serverAfter.get(le) ?? 0) - (serverBefore.get(le) ?? 0)) / total]),
-                ),
-              }
-            : undefined,
-      });
     }
     return result;
   } finally {

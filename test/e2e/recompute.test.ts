@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyYaml, createCluster, startApi, uniqueClusterName, type ApiUnderTest } from './support/api-under-test';
 import { eventually, startWorker } from './support/worker-under-test';
 import { ClusterHeads } from '../../apps/api/src/reachability/cluster-heads';
+import { PolicySnapshots } from '../../apps/api/src/reachability/policy-snapshots';
 
 const DEPLOYMENT = (replicas: number) => `apiVersion: apps/v1
 kind: Deployment
@@ -86,5 +87,41 @@ describe('every change is recomputed by the worker', () => {
     await api.http.delete(`/api/v1/clusters/${name}`).expect(204);
     await eventually(async () => heads.get(name), (h) => h === undefined);
     await api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'deploy/shop/web', to: 'deploy/shop/web', port: '80' }).expect(404);
+  });
+});
+
+describe('a head older than its maximum age', () => {
+  const MAX_AGE_MS = 200;
+  let api: ApiUnderTest;
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    api = await startApi({ clusterHeadMaxAgeMs: MAX_AGE_MS });
+    worker = await startWorker();
+  });
+  afterAll(async () => {
+    await worker.close();
+    await api.close();
+  });
+
+  it('keeps answering from it while one shared read refreshes it', async () => {
+    const name = await createCluster(api, 'stale-head');
+    const applied = await applyYaml(api, name, DEPLOYMENT(1)).expect(200);
+    await eventually(async () => api.app.get(ClusterHeads).get(name), (h) => h?.computedRevision === applied.body.revision);
+    const ask = () => api.http.get(`/api/v1/clusters/${name}/reachability`).query({ from: 'deploy/shop/web', to: 'deploy/shop/web', port: '80' });
+    await ask().expect(200);
+    const reads = async () => {
+      const metrics = (await api.http.get('/metrics').expect(200)).text;
+      return Number(/^switchyard_cluster_head_reads_total (\d+)$/m.exec(metrics)?.[1]);
+    };
+
+    await new Promise((resolve) => setTimeout(resolve, MAX_AGE_MS * 2)); // no change meanwhile: no notice
+    expect(api.app.get(ClusterHeads).get(name)).toBeUndefined(); // too old to trust as current
+    const before = await reads();
+    // Thirty answers at once, as the controllers ask for them: one read between them.
+    const loaded = await Promise.all(Array.from({ length: 30 }, () => api.app.get(PolicySnapshots).load(name)));
+    expect(loaded.map((snapshot) => snapshot.revision)).toEqual(loaded.map(() => applied.body.revision));
+    expect((await reads()) - before).toBe(1);
+    await ask().expect(200);
+    expect(api.app.get(ClusterHeads).lastKnown(name)).toMatchObject({ revision: applied.body.revision, computedRevision: applied.body.revision });
   });
 });

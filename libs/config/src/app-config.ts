@@ -13,6 +13,11 @@ const EnvSchema = z.object({
   /** Upper bound of a `consistent=true` wait for the snapshot to catch up, in ms. */
   CONSISTENT_READ_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /**
+   * The API keeps each cluster's head (latest and computed revision) from the database's notices;
+   * a head older than this is read again, so answers are at most this stale if notices stop.
+   */
+  CLUSTER_HEAD_MAX_AGE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  /**
    * How long a worker holds a job before others may take it over: a crashed worker's job returns
    * after this. It must outlast the longest stretch a job holds the event loop (its lock is not
    * renewed meanwhile): a full recompute at 100k pods takes a few seconds; the connection list and
@@ -32,6 +37,7 @@ export interface AppConfig {
   bodyLimitBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   consistentReadTimeoutMs: number;
+  clusterHeadMaxAgeMs: number;
   jobLockDurationMs: number;
   recomputePauseMs: number;
 }
@@ -64,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: toBytes(e.BODY_LIMIT),
     logLevel: e.LOG_LEVEL,
     consistentReadTimeoutMs: e.CONSISTENT_READ_TIMEOUT_MS,
+    clusterHeadMaxAgeMs: e.CLUSTER_HEAD_MAX_AGE_MS,
     jobLockDurationMs: e.JOB_LOCK_DURATION_MS,
     recomputePauseMs: e.RECOMPUTE_PAUSE_MS,
   };

@@ -11,7 +11,7 @@ export interface ApiUnderTest {
 }
 
 /** The real API on this run's throwaway database and Redis prefix, without a listening port. */
-export async function startApi(overrides: { bodyLimitBytes?: number; bodyLimit?: string; queuePrefix?: string } = {}): Promise<ApiUnderTest> {
+export async function startApi(overrides: { bodyLimitBytes?: number; bodyLimit?: string; queuePrefix?: string; clusterHeadMaxAgeMs?: number } = {}): Promise<ApiUnderTest> {
   const app = await createApiApp({
     databaseUrl: inject('databaseUrl'),
     redisUrl: inject('redisUrl'),

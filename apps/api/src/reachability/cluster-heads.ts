@@ -14,12 +14,6 @@ export interface ClusterHead {
 
 /** Wait before listening again after the connection was lost. */
 const RECONNECT_DELAY_MS = 1_000;
-/**
- * A head is read from the database again after this long even without a notice: should notices
- * stop arriving without the connection failing (e.g. behind a pooler that drops LISTEN), answers
- * are at most this stale (plus the one read that refreshes the head).
- */
-const MAX_AGE_MS = 5_000;
 
 /**
  * The head of every cluster (latest and computed revision), kept in memory from the database's
@@ -58,7 +52,9 @@ export class ClusterHeads implements OnModuleInit, OnModuleDestroy {
   /** The cluster's head, when it is known for sure without asking the database. */
   get(name: string): ClusterHead | undefined {
     const entry = this.listening ? this.byName.get(name) : undefined;
-    return entry && Date.now() - entry.at <= MAX_AGE_MS ? entry.head : undefined;
+    // Older than the maximum age, a head is read again: should notices stop arriving without the
+    // connection failing (e.g. behind a pooler that drops LISTEN), answers stay at most that stale.
+    return entry && Date.now() - entry.at <= this.config.clusterHeadMaxAgeMs ? entry.head : undefined;
   }
 
   /**

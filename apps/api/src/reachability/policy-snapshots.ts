@@ -96,6 +96,8 @@ export class PolicySnapshots {
   private readonly loading = new Map<string, Promise<LoadedSnapshot>>();
   /** Head reads under way per cluster name. */
   private readonly headReads = new Map<string, Promise<ClusterHead>>();
+  /** Heads read from the database so far (exported as a metric: answers otherwise know them from notices). */
+  headReadCount = 0;
   /** The entry `touch` put last, so that repeated answers about one cluster leave the order alone. */
   private mostRecent?: LoadedSnapshot;
 
@@ -220,6 +222,7 @@ export class PolicySnapshots {
   }
 
   private async queryHead(clusterName: string): Promise<ClusterHead> {
+    this.headReadCount++;
     const cluster = await this.prisma.cluster.findUnique({
       where: { name: clusterName },
       select: { id: true, name: true, revision: true, computedRevision: true, computeState: true },
