@@ -24,6 +24,11 @@ const EnvSchema = z.object({
    * audits run in a worker thread and do not count.
    */
   JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  /**
+   * Niceness the worker process gives itself (0 = unchanged, up to 19): on a machine it shares with
+   * the API, recomputation then yields the CPU to answers.
+   */
+  WORKER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   /** Fault injection for crash tests: pause between computing and storing a snapshot. Keep 0 in production. */
   RECOMPUTE_PAUSE_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
@@ -39,6 +44,7 @@ export interface AppConfig {
   consistentReadTimeoutMs: number;
   clusterHeadMaxAgeMs: number;
   jobLockDurationMs: number;
+  workerNiceness: number;
   recomputePauseMs: number;
 }
 
@@ -72,6 +78,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consistentReadTimeoutMs: e.CONSISTENT_READ_TIMEOUT_MS,
     clusterHeadMaxAgeMs: e.CLUSTER_HEAD_MAX_AGE_MS,
     jobLockDurationMs: e.JOB_LOCK_DURATION_MS,
+    workerNiceness: e.WORKER_NICENESS,
     recomputePauseMs: e.RECOMPUTE_PAUSE_MS,
   };
 }

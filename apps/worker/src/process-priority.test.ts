@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** Niceness of every thread of a process, from /proc/<pid>/task/<tid>/stat (field 19). */
+const SCRIPT = `
+require('tsx/cjs');
+const { Worker } = require('node:worker_threads');
+const { lowerProcessPriority } = require(${JSON.stringify(path.join(__dirname, 'process-priority.ts'))});
+const fs = require('node:fs');
+const changed = lowerProcessPriority(10);
+// A thread started afterwards inherits the niceness.
+const worker = new Worker('setTimeout(() => {}, 500)', { eval: true });
+worker.on('online', () => {
+  const nice = fs.readdirSync('/proc/self/task').map((tid) => {
+    const stat = fs.readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+  process.stdout.write(JSON.stringify({ changed, nice }));
+  worker.terminate();
+});
+`;
+
+describe('lowerProcessPriority', () => {
+  it.runIf(fs.existsSync('/proc/self/task'))('lowers every thread of the process, and threads started later inherit it', () => {
+    const run = spawnSync(process.execPath, ['-e', SCRIPT], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.stderr).toBe('');
+    const { changed, nice } = JSON.parse(run.stdout) as { changed: number; nice: number[] };
+    expect(changed).toBeGreaterThan(1); // the main thread and V8's helpers
+    expect(nice.length).toBeGreaterThan(changed); // plus the thread started afterwards
+    expect(nice.every((n) => n >= 10)).toBe(true);
+  });
+});
