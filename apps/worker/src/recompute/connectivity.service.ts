@@ -90,7 +90,7 @@ export class ConnectivityService {
       if (current?.revision !== stored?.revision) return false;
       await tx.$executeRaw`
         INSERT INTO "ClusterConnections" ("clusterId", revision, "computedAt", connections)
-        VALUES (${clusterId}::uuid, ${revision}, now(), ${json}::jsonb)
+        VALUES (${clusterId}::uuid, ${revision}, now(), ${json}::json)
         ON CONFLICT ("clusterId") DO UPDATE SET revision = EXCLUDED.revision, "computedAt" = EXCLUDED."computedAt", connections = EXCLUDED.connections`;
       if (count > 0) {
         const payload = { fromRevision: stored!.revision, toRevision: revision, count, connections: total, changes: changes as unknown as NewClusterEvent['payload'][] };

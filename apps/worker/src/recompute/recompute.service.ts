@@ -104,11 +104,11 @@ export class RecomputeService {
       const pods = head?.podsRevision === podsRevision ? null : JSON.stringify(model.pods);
       await tx.$executeRaw`
         INSERT INTO "ClusterSnapshot" ("clusterId", revision, "computedAt", "durationMs", data, pods, "podsRevision", "northSouth")
-        VALUES (${clusterId}::uuid, ${revision}, now(), ${durationMs}, ${JSON.stringify(modelWithoutPods(model))}::jsonb,
-                COALESCE(${pods}::jsonb, '[]'::jsonb), ${podsRevision}, ${JSON.stringify(northSouth)}::jsonb)
+        VALUES (${clusterId}::uuid, ${revision}, now(), ${durationMs}, ${JSON.stringify(modelWithoutPods(model))}::json,
+                COALESCE(${pods}::json, '[]'::json), ${podsRevision}, ${JSON.stringify(northSouth)}::json)
         ON CONFLICT ("clusterId") DO UPDATE SET
           revision = EXCLUDED.revision, "computedAt" = EXCLUDED."computedAt", "durationMs" = EXCLUDED."durationMs", data = EXCLUDED.data,
-          pods = COALESCE(${pods}::jsonb, "ClusterSnapshot".pods), "podsRevision" = EXCLUDED."podsRevision", "northSouth" = EXCLUDED."northSouth"`;
+          pods = COALESCE(${pods}::json, "ClusterSnapshot".pods), "podsRevision" = EXCLUDED."podsRevision", "northSouth" = EXCLUDED."northSouth"`;
       await tx.cluster.update({
         where: { id: clusterId },
         data: { computedRevision: revision, computeState: current.revision === revision ? 'ready' : 'pending', computeError: null },

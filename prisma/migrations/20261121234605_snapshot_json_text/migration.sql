@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "ClusterConnections" ALTER COLUMN "connections" SET DATA TYPE JSON;
+
+-- AlterTable
+ALTER TABLE "ClusterSnapshot" ALTER COLUMN "data" SET DATA TYPE JSON,
+ALTER COLUMN "northSouth" SET DATA TYPE JSON,
+ALTER COLUMN "pods" SET DATA TYPE JSON;
