@@ -28,3 +28,15 @@ export function lowerProcessPriority(niceness: number): number {
   }
   return changed;
 }
+
+/**
+ * Lowers the calling thread's priority by `steps` below what it inherited (at most niceness 19).
+ * Linux only: there niceness belongs to a thread; elsewhere the call would change the whole
+ * process, so it is skipped. Returns the niceness the thread now has (undefined when skipped).
+ */
+export function lowerThreadPriority(steps: number): number | undefined {
+  if (process.platform !== 'linux' || steps <= 0) return undefined;
+  const niceness = Math.min(19, os.getPriority() + steps);
+  os.setPriority(niceness);
+  return niceness;
+}
