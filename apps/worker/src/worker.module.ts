@@ -10,6 +10,7 @@ import { ClusterModelCache } from './recompute/cluster-model-cache';
 import { AnalysisThread } from './recompute/analysis-thread-client';
 import { ConnectivityService } from './recompute/connectivity.service';
 import { RecomputeService } from './recompute/recompute.service';
+import { SnapshotWriter } from './recompute/snapshot-writer';
 
 @Module({})
 export class WorkerModule {
@@ -25,7 +26,7 @@ export class WorkerModule {
         PersistenceModule,
         JobsModule,
       ],
-      providers: [ClusterModelCache, AnalysisThread, ConnectivityService, RecomputeService, AuditService, AuditSchedules, QueueWorkers],
+      providers: [ClusterModelCache, AnalysisThread, ConnectivityService, SnapshotWriter, RecomputeService, AuditService, AuditSchedules, QueueWorkers],
     };
   }
 }

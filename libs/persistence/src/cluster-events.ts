@@ -8,6 +8,9 @@ export interface NewClusterEvent {
   payload: Prisma.InputJsonValue;
 }
 
+/** The per-cluster lock key that orders event ids by commit (for writers that use SQL directly, take it the same way). */
+export const clusterEventsLock = (clusterId: string): string => `events:${clusterId}`;
+
 /**
  * Appends events of a cluster. Call it as the last write of the transaction: it takes a
  * per-cluster lock held until commit, so events of one cluster are numbered in commit order and
@@ -15,6 +18,6 @@ export interface NewClusterEvent {
  */
 export async function appendClusterEvents(tx: Tx, clusterId: string, events: readonly NewClusterEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`events:${clusterId}`}))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${clusterEventsLock(clusterId)}))`;
   await tx.clusterEvent.createMany({ data: events.map((event) => ({ clusterId, ...event })) });
 }

@@ -3,9 +3,10 @@ import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gatewayRoutes, ingressRoutes } from '@switchyard/engine';
 import { JobName, JobQueue } from '@switchyard/jobs';
-import { appendClusterEvents, modelWithoutPods, PrismaService, settingsOf, WRITE_TRANSACTION } from '@switchyard/persistence';
+import { PrismaService, settingsOf } from '@switchyard/persistence';
 import { ClusterModelCache, type ComputedCluster } from './cluster-model-cache';
 import { ConnectivityService } from './connectivity.service';
+import { SnapshotWriter } from './snapshot-writer';
 
 /** Kinds whose changes leave the north-south routing as it was (it reads no policy). */
 const ROUTING_NEUTRAL_KINDS = new Set(['NetworkPolicy']);
@@ -29,6 +30,7 @@ export class RecomputeService {
     private readonly prisma: PrismaService,
     private readonly models: ClusterModelCache,
     private readonly connectivity: ConnectivityService,
+    private readonly snapshots: SnapshotWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly jobs: JobQueue,
   ) {}
@@ -56,7 +58,7 @@ export class RecomputeService {
       const durationMs = Math.round(performance.now() - started);
       if (this.config.recomputePauseMs > 0) await sleep(this.config.recomputePauseMs);
       const storing = performance.now();
-      const stored = await this.store(clusterId, state, northSouth, durationMs);
+      const stored = await this.snapshots.store({ clusterId, revision: state.revision, model: state.model, podsRevision: state.podsRevision, northSouth, durationMs });
       if (stored) this.models.keep(clusterId, { ...state, northSouth });
       const waited = options.dueAt !== undefined ? `, ${Math.max(0, pickedUp - options.dueAt)} ms in the queue` : '';
       this.logger.log(
@@ -87,37 +89,5 @@ export class RecomputeService {
       ingress: ingressRoutes({ objects, services: model.services, endpoints: model.endpoints }),
       gateway: gatewayRoutes({ objects, services: model.services, endpoints: model.endpoints }),
     };
-  }
-
-  /** Stores the snapshot and advances computedRevision in one transaction; false when a newer one is there. */
-  private async store(clusterId: string, state: ComputedCluster, northSouth: object, durationMs: number): Promise<boolean> {
-    const { revision, model, podsRevision } = state;
-    return this.prisma.$transaction(async (tx) => {
-      // Lock the cluster row so a concurrent writer of a newer snapshot is ordered against us; the
-      // stored snapshot's pods revision comes with it (one round trip).
-      const [current] = await tx.$queryRaw<{ revision: number; computedRevision: number; podsRevision: number | null }[]>`
-        SELECT c.revision, c."computedRevision", s."podsRevision"
-        FROM "Cluster" c LEFT JOIN "ClusterSnapshot" s ON s."clusterId" = c.id
-        WHERE c.id = ${clusterId}::uuid FOR NO KEY UPDATE OF c`;
-      if (!current || current.computedRevision > revision) return false;
-      // Raw SQL, with the JSON sent as text: Prisma's upsert of this row took ~0.5 s at 10k pods
-      // (measured, even selecting only the key back), this takes tens of milliseconds. The pods
-      // are sent (and written) only when the stored ones are not these: NULL keeps them.
-      const pods = current.podsRevision === podsRevision ? null : JSON.stringify(model.pods);
-      await tx.$executeRaw`
-        INSERT INTO "ClusterSnapshot" ("clusterId", revision, "computedAt", "durationMs", data, pods, "podsRevision", "northSouth")
-        VALUES (${clusterId}::uuid, ${revision}, now(), ${durationMs}, ${JSON.stringify(modelWithoutPods(model))}::json,
-                COALESCE(${pods}::json, '[]'::json), ${podsRevision}, ${JSON.stringify(northSouth)}::json)
-        ON CONFLICT ("clusterId") DO UPDATE SET
-          revision = EXCLUDED.revision, "computedAt" = EXCLUDED."computedAt", "durationMs" = EXCLUDED."durationMs", data = EXCLUDED.data,
-          pods = COALESCE(${pods}::json, "ClusterSnapshot".pods), "podsRevision" = EXCLUDED."podsRevision", "northSouth" = EXCLUDED."northSouth"`;
-      await tx.cluster.update({
-        where: { id: clusterId },
-        data: { computedRevision: revision, computeState: current.revision === revision ? 'ready' : 'pending', computeError: null },
-        select: { id: true },
-      });
-      await appendClusterEvents(tx, clusterId, [{ revision, type: 'recomputed', payload: { revision, durationMs, pods: model.pods.length } }]);
-      return true;
-    }, WRITE_TRANSACTION);
   }
 }
