@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@switchyard/config';
 import { Logger } from 'nestjs-pino';
-import { lowerProcessPriority } from './process-priority';
+import { lowerHelperThreadsPriority } from './process-priority';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
-  lowerProcessPriority(loadConfig().workerNiceness);
+  lowerHelperThreadsPriority(loadConfig().workerNiceness);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // SIGTERM/SIGINT close the BullMQ workers: the active job finishes or is retried elsewhere.

@@ -2,23 +2,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 
 /**
- * Lowers the scheduling priority (raises the niceness) of every thread of this process, so that
- * on a machine shared with the API, background computation yields the CPU to answers.
+ * Lowers the scheduling priority (raises the niceness) of this process's helper threads, so that
+ * on a machine shared with the API, background work yields the CPU to answers. The main thread
+ * keeps its priority: it stores the next snapshot, which answers wait for.
  *
- * Why every thread: on Linux niceness belongs to a thread, and V8's garbage-collection helpers
+ * Why the helpers: on Linux niceness belongs to a thread, and V8's garbage-collection helpers
  * start with the process. Measured on a 2-core machine: the worker's idle-time heap reduction
- * (two full collections, ~1.4 cores for ~300 ms) stalled the API's answers by up to 60 ms
- * (BENCHMARKS.md, "Query latency"). Threads started later (the analysis thread, libuv's pool)
- * inherit the niceness of the thread that starts them.
+ * (two full collections, ~1.4 cores for ~300 ms, mostly on those helpers) stalled the API's
+ * answers by up to 60 ms (BENCHMARKS.md, "Query latency"). Lowering the main thread too made a
+ * change's snapshot wait behind the API compiling the previous one (change → snapshot 220 ms →
+ * 280–300 ms in the same runs).
  *
- * Returns the threads changed; where threads cannot be listed (not Linux) only the calling one is.
+ * Returns the threads changed; where threads cannot be listed (not Linux) none are.
  */
-export function lowerProcessPriority(niceness: number): number {
-  if (niceness <= 0) return 0;
+export function lowerHelperThreadsPriority(niceness: number): number {
   const taskDir = '/proc/self/task';
-  const threads = fs.existsSync(taskDir) ? fs.readdirSync(taskDir).map(Number) : [0];
+  if (niceness <= 0 || !fs.existsSync(taskDir)) return 0;
   let changed = 0;
-  for (const thread of threads) {
+  for (const thread of fs.readdirSync(taskDir).map(Number)) {
+    if (thread === process.pid) continue; // the main thread
     try {
       os.setPriority(thread, Math.max(os.getPriority(thread), niceness));
       changed++;

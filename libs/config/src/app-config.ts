@@ -25,8 +25,9 @@ const EnvSchema = z.object({
    */
   JOB_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   /**
-   * Niceness the worker process gives itself (0 = unchanged, up to 19): on a machine it shares with
-   * the API, recomputation then yields the CPU to answers.
+   * Niceness the worker gives its helper threads (garbage collection; 0 = unchanged, up to 19): on
+   * a machine it shares with the API, background work then yields the CPU to answers. Its
+   * analysis thread always runs at the lowest priority; its main thread keeps its own.
    */
   WORKER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   /** Fault injection for crash tests: pause between computing and storing a snapshot. Keep 0 in production. */
