@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { ClusterModel, ClusterSettings } from '@switchyard/engine';
-import { appendClusterEvents, clusterModelOf, PrismaService, settingsOf, WRITE_TRANSACTION, type NewClusterEvent } from '@switchyard/persistence';
+import { clusterModelOf, PrismaService, settingsOf } from '@switchyard/persistence';
 import { ClusterModelCache } from './cluster-model-cache';
 import { AnalysisThread } from './analysis-thread-client';
 import type { ConnectivityResult } from './analysis-work';
+import { SnapshotWriter } from './snapshot-writer';
 
 interface Wanted {
   revision: number;
@@ -30,6 +31,7 @@ export class ConnectivityService {
     private readonly prisma: PrismaService,
     private readonly models: ClusterModelCache,
     private readonly thread: AnalysisThread,
+    private readonly writer: SnapshotWriter,
   ) {}
 
   /** Derives the list of `revision` in the background, replacing an older revision still waiting. */
@@ -84,20 +86,13 @@ export class ConnectivityService {
     }
     if (result.needBase) throw new Error('the connection list to diff against could not be loaded');
     const { json, total, count, changes } = result;
-    const written = await this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`connections:${clusterId}`}))`;
-      const current = await tx.clusterConnections.findUnique({ where: { clusterId }, select: { revision: true } });
-      if (current?.revision !== stored?.revision) return false;
-      await tx.$executeRaw`
-        INSERT INTO "ClusterConnections" ("clusterId", revision, "computedAt", connections)
-        VALUES (${clusterId}::uuid, ${revision}, now(), ${json}::json)
-        ON CONFLICT ("clusterId") DO UPDATE SET revision = EXCLUDED.revision, "computedAt" = EXCLUDED."computedAt", connections = EXCLUDED.connections`;
-      if (count > 0) {
-        const payload = { fromRevision: stored!.revision, toRevision: revision, count, connections: total, changes: changes as unknown as NewClusterEvent['payload'][] };
-        await appendClusterEvents(tx, clusterId, [{ revision, type: 'connectivity-changed', payload }]);
-      }
-      return true;
-    }, WRITE_TRANSACTION);
+    const written = await this.writer.storeConnections({
+      clusterId,
+      baseRevision: stored?.revision,
+      revision,
+      json,
+      event: count > 0 ? { fromRevision: stored!.revision, toRevision: revision, count, connections: total, changes } : undefined,
+    });
     // Another worker stored a list meanwhile: derive again against it, unless it is already as new.
     if (!written) return this.schedule(clusterId, revision, model, settings);
     this.logger.log(`cluster ${clusterId}: ${total} connections at revision ${revision} (${count} changed) in ${Math.round(performance.now() - started)} ms`);

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import type { ClusterModel } from '@switchyard/engine';
 import { clusterEventsLock, modelWithoutPods } from '@switchyard/persistence';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 
 export interface SnapshotToStore {
   clusterId: string;
@@ -15,8 +15,8 @@ export interface SnapshotToStore {
 }
 
 /**
- * Stores a snapshot and advances the cluster's computedRevision in one transaction, with `pg`
- * directly rather than through Prisma: the model is a few hundred kilobytes of JSON at 10k pods,
+ * The worker's large writes, with `pg` directly rather than through Prisma. A snapshot and the
+ * cluster's computedRevision are stored in one transaction: the model is a few hundred kilobytes of JSON at 10k pods,
  * and Prisma's handling of a parameter that size cost 23–35 ms of a 35–55 ms transaction where
  * `pg` takes 6–8 ms (BENCHMARKS.md, "One policy change → snapshot").
  *
@@ -29,7 +29,7 @@ export class SnapshotWriter implements OnModuleDestroy {
   private readonly pool: Pool;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.pool = new Pool({ connectionString: config.databaseUrl, max: 2, application_name: 'switchyard-snapshots' });
+    this.pool = new Pool({ connectionString: config.databaseUrl, max: 4, application_name: 'switchyard-worker-writes' });
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -37,11 +37,9 @@ export class SnapshotWriter implements OnModuleDestroy {
   }
 
   /** False when a newer snapshot is already stored (nothing is written then) or the cluster is gone. */
-  async store(snapshot: SnapshotToStore): Promise<boolean> {
+  store(snapshot: SnapshotToStore): Promise<boolean> {
     const { clusterId, revision, model, podsRevision, northSouth, durationMs } = snapshot;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return this.transaction(async (client) => {
       const { rows } = await client.query<{ revision: number; computedRevision: number; podsRevision: number | null }>(
         `SELECT c.revision, c."computedRevision", s."podsRevision"
          FROM "Cluster" c LEFT JOIN "ClusterSnapshot" s ON s."clusterId" = c.id
@@ -49,10 +47,7 @@ export class SnapshotWriter implements OnModuleDestroy {
         [clusterId],
       );
       const current = rows[0];
-      if (!current || current.computedRevision > revision) {
-        await client.query('ROLLBACK');
-        return false;
-      }
+      if (!current || current.computedRevision > revision) return false;
       // NULL keeps the stored pods: they are sent (and written) only when they are not these.
       const pods = current.podsRevision === podsRevision ? null : JSON.stringify(model.pods);
       await client.query(
@@ -67,14 +62,43 @@ export class SnapshotWriter implements OnModuleDestroy {
         `UPDATE "Cluster" SET "computedRevision" = $2, "computeState" = $3::"ComputeState", "computeError" = NULL, "updatedAt" = now() WHERE id = $1`,
         [clusterId, revision, current.revision === revision ? 'ready' : 'pending'],
       );
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [clusterEventsLock(clusterId)]);
-      await client.query(`INSERT INTO "ClusterEvent" ("clusterId", revision, type, payload) VALUES ($1, $2, 'recomputed', $3::jsonb)`, [
-        clusterId,
-        revision,
-        JSON.stringify({ revision, durationMs, pods: model.pods.length }),
-      ]);
-      await client.query('COMMIT');
+      await appendEvent(client, clusterId, revision, 'recomputed', { revision, durationMs, pods: model.pods.length });
       return true;
+    });
+  }
+
+  /**
+   * Stores a cluster's connection list (already encoded as JSON text) in place of the list of
+   * `baseRevision`, with its connectivity-changed event when there is one. False when another
+   * writer replaced the base meanwhile (nothing is written then). Under a per-cluster lock of its
+   * own, so API writers never wait for it. A list is tens of megabytes at 10k pods: through Prisma
+   * its parameter alone held the worker's main thread for a long moment.
+   */
+  storeConnections(list: { clusterId: string; baseRevision: number | undefined; revision: number; json: string; event?: object }): Promise<boolean> {
+    const { clusterId, baseRevision, revision, json, event } = list;
+    return this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`connections:${clusterId}`]);
+      const { rows } = await client.query<{ revision: number }>('SELECT revision FROM "ClusterConnections" WHERE "clusterId" = $1', [clusterId]);
+      if (rows[0]?.revision !== baseRevision) return false;
+      await client.query(
+        `INSERT INTO "ClusterConnections" ("clusterId", revision, "computedAt", connections)
+         VALUES ($1, $2, now(), $3::json)
+         ON CONFLICT ("clusterId") DO UPDATE SET revision = EXCLUDED.revision, "computedAt" = EXCLUDED."computedAt", connections = EXCLUDED.connections`,
+        [clusterId, revision, json],
+      );
+      if (event) await appendEvent(client, clusterId, revision, 'connectivity-changed', event);
+      return true;
+    });
+  }
+
+  /** Runs `work` in one transaction; its false (nothing to write) rolls back. */
+  private async transaction(work: (client: PoolClient) => Promise<boolean>): Promise<boolean> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const done = await work(client);
+      await client.query(done ? 'COMMIT' : 'ROLLBACK');
+      return done;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -82,4 +106,10 @@ export class SnapshotWriter implements OnModuleDestroy {
       client.release();
     }
   }
+}
+
+/** Appends one event as the last write of the transaction, under the per-cluster events lock (see appendClusterEvents). */
+async function appendEvent(client: PoolClient, clusterId: string, revision: number, type: string, payload: object): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [clusterEventsLock(clusterId)]);
+  await client.query('INSERT INTO "ClusterEvent" ("clusterId", revision, type, payload) VALUES ($1, $2, $3, $4::jsonb)', [clusterId, revision, type, JSON.stringify(payload)]);
 }
