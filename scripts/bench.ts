@@ -268,6 +268,7 @@ function e2eTables(e: E2eResult, label: string): string {
         ['initial apply (one POST, all objects)', fmtMs(e.applyMs), '1', `${e.objects} objects, ${e.bodyMb.toFixed(1)} MB JSON`],
         ['initial snapshot after the apply was sent', e.initialComputeMs !== undefined ? fmtMs(e.initialComputeMs) : `**${oneLine(e.initialError)}**`, '1', `worker durationMs ${e.initialWorkerMs ?? '–'}`],
         ['**one policy change → snapshot**', changes ? `**${fmtMs(changes.medianMs)}**` : '–', String(changes?.n ?? 0), `samples: ${e.changes.map((c) => `${fmtMs(c.totalMs)}${c.timedOut ? ' (cut)' : ''}`).join(', ') || '–'}`],
+        ['… committed, as Postgres shows it', changes?.medianCommittedMs !== undefined ? fmtMs(changes.medianCommittedMs) : '–', String(changes?.n ?? 0), `samples: ${e.changes.map((c) => (c.committedMs !== undefined ? fmtMs(c.committedMs) : '–')).join(', ')}`],
         ['… of which the apply request', changes ? fmtMs(changes.medianApplyMs) : '–', String(changes?.n ?? 0), ''],
         ['… of which the worker `durationMs`', changes?.medianWorkerMs !== undefined ? fmtMs(changes.medianWorkerMs) : '–', String(changes?.n ?? 0), 'compute only, from "ClusterSnapshot"'],
         ['one policy change → first answer at the new revision', changes?.medianAnsweredMs !== undefined ? fmtMs(changes.medianAnsweredMs) : '–', String(changes?.n ?? 0), 'includes the API loading the snapshot and building its model'],
@@ -366,6 +367,7 @@ function verdicts(results: SizeResult[], e2eRuns: Array<{ label: string; result:
   for (const { label: e2eLabel, result: e2e } of e2eRuns) {
     const c = e2e.change;
     rows.push([`one policy change → snapshot ≤ 200 ms (${e2eLabel})`, c ? fmtMs(c.medianMs) : (oneLine(e2e.initialError, 120) ?? 'not measured'), c && c.medianMs <= 200 ? 'met' : 'missed', c?.medianWorkerMs !== undefined ? `worker durationMs ${fmtMs(c.medianWorkerMs)}` : '']);
+    if (c?.medianCommittedMs !== undefined) rows.push([`… committed, as Postgres shows it (${e2eLabel})`, fmtMs(c.medianCommittedMs), c.medianCommittedMs <= 200 ? 'met' : 'missed', 'before the API, busy compiling it for answers, reports it']);
     if (c?.medianAnsweredMs !== undefined) rows.push([`… to the first answer at that revision (${e2eLabel})`, fmtMs(c.medianAnsweredMs), c.medianAnsweredMs <= 200 ? 'met' : 'missed', 'includes the API building its model']);
     const judgedTool = e2e.loads[0]?.tool;
     const judged = e2e.loads.filter((run) => run.tool === judgedTool);

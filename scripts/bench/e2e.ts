@@ -69,6 +69,8 @@ export interface ChangeSample {
   revision: number;
   /** From sending the apply to seeing computedRevision ≥ revision. */
   totalMs: number;
+  /** From sending the apply to the snapshot's commit, as the database shows it (polled every 2 ms). */
+  committedMs?: number;
   /** The apply request alone. */
   applyMs: number;
   /** The worker's durationMs for that revision (compute only: no DB read/write, no queueing). */
@@ -97,7 +99,7 @@ export interface E2eResult {
   initialWorkerMs?: number;
   initialError?: string;
   changes: ChangeSample[];
-  change?: { n: number; medianMs: number; medianWorkerMs?: number; medianApplyMs: number; medianAnsweredMs?: number };
+  change?: { n: number; medianMs: number; medianCommittedMs?: number; medianWorkerMs?: number; medianApplyMs: number; medianAnsweredMs?: number };
   warmupQueryMs?: number;
   /** Time waited after the last change for the worker's connection list and audit, before the load. */
   settleMs?: number;
@@ -205,6 +207,17 @@ async function waitComputed(base: string, name: string, revision: number, timeou
     }
     if (elapsed > timeoutMs) return { ms: elapsed, timedOut: true };
     await sleep(elapsed < POLL_FAST_WINDOW_MS ? POLL_FAST_MS : POLL_SLOW_MS);
+  }
+}
+
+/** Polls the database until the cluster's computedRevision reaches `revision`; ms since `started`, or undefined at the timeout. */
+async function waitCommitted(db: pg.Client, name: string, revision: number, timeoutMs: number, started: number): Promise<number | undefined> {
+  for (;;) {
+    const { rows } = await db.query<{ computedRevision: number }>('SELECT "computedRevision" FROM "Cluster" WHERE name = $1', [name]);
+    const ms = performance.now() - started;
+    if ((rows[0]?.computedRevision ?? 0) >= revision) return ms;
+    if (ms > timeoutMs) return undefined;
+    await sleep(2);
   }
 }
 
@@ -401,6 +414,9 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
       const applyMs = performance.now() - started;
       if (r.status !== 200 && r.status !== 201) throw new Error(`change apply: ${r.status} ${JSON.stringify(r.json).slice(0, 500)}`);
       const rev = r.json.revision as number;
+      // Seen in Postgres first (the commit itself), then through the API (which may be busy
+      // compiling the new snapshot for answers when the poll arrives).
+      const committed = await waitCommitted(db, clusterName, rev, options.computeTimeoutMs, started);
       const waited = await waitComputed(base, clusterName, rev, options.computeTimeoutMs, started);
       const snap = await snapshotDuration(db, clusterName);
       const answer = waited.timedOut || waited.error ? undefined : await http(base, 'GET', paths[i % paths.length]!);
@@ -409,6 +425,7 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
         iteration: i,
         revision: rev,
         totalMs: waited.ms,
+        ...(committed !== undefined ? { committedMs: committed } : {}),
         applyMs,
         ...(answeredMs !== undefined ? { answeredMs } : {}),
         ...(snap && snap.revision === rev ? { workerMs: snap.durationMs } : {}),
@@ -427,8 +444,10 @@ export async function runE2e(options: E2eOptions): Promise<E2eResult> {
     if (done.length > 0) {
       const workers = done.map((c) => c.workerMs).filter((v): v is number => v !== undefined);
       const answered = done.map((c) => c.answeredMs).filter((v): v is number => v !== undefined);
+      const committed = done.map((c) => c.committedMs).filter((v): v is number => v !== undefined);
       result.change = {
         n: done.length,
+        ...(committed.length ? { medianCommittedMs: median(committed) } : {}),
         ...(answered.length ? { medianAnsweredMs: median(answered) } : {}),
         medianMs: median(done.map((c) => c.totalMs)),
         medianApplyMs: median(done.map((c) => c.applyMs)),
