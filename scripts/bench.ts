@@ -246,9 +246,6 @@ function engineTables(results: SizeResult[]): string {
   return out.join('\n');
 }
 
-/** Load latencies in ms (autocannon reports whole milliseconds, the paced generator microseconds). */
-const fmtLoadMs = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? '–' : `${Number.isInteger(ms) ? ms : ms.toFixed(2)} ms`);
-
 /** One line, bounded: Prisma errors span lines. */
 const oneLine = (text: string | undefined, max = 220): string | undefined => {
   if (text === undefined) return undefined;
@@ -301,12 +298,12 @@ function e2eTables(e: E2eResult, label: string): string {
               : `autocannon (${l.distinctPaths} pod pairs; per-second bursts, its own omission correction)`;
           return [
             name,
-            fmtLoadMs(l.latency.p50),
-            tool === 'paced' ? `**${fmtLoadMs(l.latency.p99)}**` : fmtLoadMs(l.latency.p99),
-            fmtLoadMs(l.latency.p99_9),
-            fmtLoadMs(l.latency.max),
-            send ? fmtLoadMs(send.p99) : '–',
-            late ? fmtLoadMs(late.p99) : '–',
+            fmtMs(l.latency.p50),
+            tool === 'paced' ? `**${fmtMs(l.latency.p99)}**` : fmtMs(l.latency.p99),
+            fmtMs(l.latency.p99_9),
+            fmtMs(l.latency.max),
+            send ? fmtMs(send.p99) : '–',
+            late ? fmtMs(late.p99) : '–',
             `${Math.round(l.achievedRate)} req/s`,
             String(l.requests.total),
             `${l.non2xx} / ${l.errors}${typeof l.mismatches === 'number' && l.mismatches ? ` (${l.mismatches} unexpected bodies)` : ''}`,
@@ -376,12 +373,12 @@ function verdicts(results: SizeResult[], e2eRuns: Array<{ label: string; result:
     const clean = judged.length > 0 && judged.every((run) => run.client.non2xx === 0 && run.client.errors === 0 && run.client.achievedRate >= rate * 0.95);
     rows.push([
       `reachability p99 ≤ 5 ms at ${rate} req/s (${judgedTool ?? 'load'}${judged.length > 1 ? `, median of ${judged.length} rounds` : ''})`,
-      p99 !== undefined ? `p99 ${fmtLoadMs(p99)}${judged.length > 1 ? ` (rounds: ${p99s.map(fmtLoadMs).join(', ')})` : ''}` : (oneLine(e2e.loadError ?? e2e.initialError, 120) ?? 'not measured'),
+      p99 !== undefined ? `p99 ${fmtMs(p99)}${judged.length > 1 ? ` (rounds: ${p99s.map((ms) => fmtMs(ms)).join(', ')})` : ''}` : (oneLine(e2e.loadError ?? e2e.initialError, 120) ?? 'not measured'),
       p99 !== undefined && p99 <= 5 && clean ? 'met' : 'missed',
       judgedTool === 'paced' ? "from each request's due time" : '',
     ]);
     for (const other of e2e.loads.filter((run) => run.tool !== judgedTool)) {
-      rows.push([`… as ${other.tool} measures it (context)`, `p99 ${fmtLoadMs(other.client.latency.p99)} at ${Math.round(other.client.achievedRate)} req/s`, '–', other.tool === 'autocannon' ? 'per-second bursts, not a steady rate' : '']);
+      rows.push([`… as ${other.tool} measures it (context)`, `p99 ${fmtMs(other.client.latency.p99)} at ${Math.round(other.client.achievedRate)} req/s`, '–', other.tool === 'autocannon' ? 'per-second bursts, not a steady rate' : '']);
     }
     const within5 = med(judged.filter((run) => run.serverSide), (run) => run.serverSide!.withinMs['5']);
     if (within5 !== undefined) {

@@ -16,6 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { quantile } from './stats';
 
 export interface PacedLoadOptions {
   url: string;
@@ -65,14 +66,12 @@ export interface PacedLoadResult {
 /** Answers slower than this are grouped into stalls (a blocked event loop delays a run of them). */
 const STALL_MS = 20;
 
-/** Exact percentiles (nearest rank) of the recorded samples, in milliseconds. */
+/** Exact percentiles (nearest rank, as `quantile`) of the recorded samples, in milliseconds. */
 export function percentiles(samples: Float64Array): Percentiles {
-  const sorted = Float64Array.from(samples).sort();
-  const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]! : NaN);
-  let sum = 0;
-  for (const value of sorted) sum += value;
+  const values = Array.from(samples);
   const round = (ms: number) => Math.round(ms * 1000) / 1000;
-  return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), p99_9: round(at(0.999)), max: round(at(1)), mean: round(sum / (sorted.length || 1)) };
+  const at = (q: number) => round(quantile(values, q));
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), p99_9: at(0.999), max: at(1), mean: round(values.reduce((sum, v) => sum + v, 0) / (values.length || 1)) };
 }
 
 export async function pacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@switchyard/config';
+import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { Logger } from 'nestjs-pino';
 import { lowerHelperThreadsPriority } from './process-priority';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
-  lowerHelperThreadsPriority(loadConfig().workerNiceness);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { bufferLogs: true });
+  lowerHelperThreadsPriority(app.get<AppConfig>(APP_CONFIG).workerNiceness);
   app.useLogger(app.get(Logger));
   // SIGTERM/SIGINT close the BullMQ workers: the active job finishes or is retried elsewhere.
   app.enableShutdownHooks();
