@@ -1,6 +1,7 @@
-import { parseIpAddress, type IpAddress } from '../addresses/cidr-blocks';
+import type { IpAddress } from '../addresses/cidr-blocks';
 import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
 import { blockBounds, type CompiledPolicy, type CompiledSelector, type IpBlock } from './compiled-policies';
+import type { PodIndex } from './pod-index';
 
 /**
  * Pods that no selector, ipBlock or named port can tell apart form one class; verdicts are
@@ -83,63 +84,6 @@ export function atomOf(atoms: IpAtoms, address: IpAddress): number {
   return lo;
 }
 
-/**
- * The canonical key of a label set. Pods made from one template carry their labels in the same
- * order, so the key in insertion order is looked up first and the sorted one only for new orders.
- */
-function labelGroups(pods: readonly ModelPod[]): { groupOf: Int32Array; groupLabels: Record<string, string>[] } {
-  const groupOf = new Int32Array(pods.length);
-  const byRaw = new Map<string, number>();
-  const byCanonical = new Map<string, number>();
-  const groupLabels: Record<string, string>[] = [];
-  pods.forEach((pod, i) => {
-    const raw = JSON.stringify(pod.labels);
-    let g = byRaw.get(raw);
-    if (g === undefined) {
-      const canonical = JSON.stringify(Object.entries(pod.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      g = byCanonical.get(canonical);
-      if (g === undefined) {
-        g = groupLabels.length;
-        byCanonical.set(canonical, g);
-        groupLabels.push(pod.labels);
-      }
-      byRaw.set(raw, g);
-    }
-    groupOf[i] = g;
-  });
-  return { groupOf, groupLabels };
-}
-
-/** Which interned selectors each distinct label set matches, through a `key=value` index. */
-function matchSelectors(pods: readonly ModelPod[], selectors: readonly CompiledSelector[]): { groupOf: Int32Array; matched: number[][] } {
-  const { groupOf, groupLabels } = labelGroups(pods);
-  const byPair = new Map<string, number[]>();
-  groupLabels.forEach((labels, g) => {
-    for (const [k, v] of Object.entries(labels)) {
-      const key = `${k}\u0000${v}`;
-      let list = byPair.get(key);
-      if (!list) byPair.set(key, (list = []));
-      list.push(g);
-    }
-  });
-  const all = groupLabels.map((_, g) => g);
-  const matched: number[][] = groupLabels.map(() => []);
-  for (const selector of selectors) {
-    const candidates = selector.anchor ? (byPair.get(`${selector.anchor[0]}\u0000${selector.anchor[1]}`) ?? []) : all;
-    for (const g of candidates) if (selector.matches(groupLabels[g]!)) matched[g]!.push(selector.id);
-  }
-  return { groupOf, matched };
-}
-
-export function podIps(pod: ModelPod): IpAddress[] {
-  const out: IpAddress[] = [];
-  for (const ip of pod.ips) {
-    const a = parseIpAddress(ip);
-    if (a) out.push(a);
-  }
-  return out;
-}
-
 export function namedPortsOf(pod: ModelPod, referenced: ReadonlySet<string>): Map<string, NamedPort> {
   const out = new Map<string, NamedPort>();
   for (const p of pod.containerPorts) {
@@ -162,13 +106,18 @@ function namedPortsSignature(pod: ModelPod, referenced: ReadonlySet<string>): st
   return parts.length === 1 ? parts[0]! : parts.sort().join(',');
 }
 
+/**
+ * Groups the pods of `index` into classes. What depends on the pods alone comes from the index,
+ * and so do the per-pod signatures while the referenced names and the atoms stay the same: after a
+ * policy change that adds no selector, named port or ipBlock edge, this is one pass of lookups.
+ */
 export function buildPodClasses(
-  pods: readonly ModelPod[],
+  index: PodIndex,
   selectors: readonly CompiledSelector[],
   referencedNames: ReadonlySet<string>,
   atoms: IpAtoms,
 ): { classes: PodClass[]; classOf: Int32Array } {
-  const { groupOf, matched } = matchSelectors(pods, selectors);
+  const matched = index.matchSelectors(selectors);
   // Label groups that match the same selectors share one id (and one set).
   const selIds = new Map<string, number>();
   const selSets: ReadonlySet<number>[] = [];
@@ -182,23 +131,42 @@ export function buildPodClasses(
     }
     return id;
   });
-  const classes: PodClass[] = [];
-  const classOf = new Int32Array(pods.length);
-  const byKey = new Map<string, PodClass>();
-  pods.forEach((pod, i) => {
-    const ips = podIps(pod);
-    const sel = selOfGroup[groupOf[i]!]!;
-    const namedSig = namedPortsSignature(pod, referencedNames);
+  // Pods of one kind share namespace, labels, named ports and atoms; the kinds depend on the
+  // referenced names and the atoms only, and stay cached on the index while those do.
+  const kinds = index.podKinds(`${[...referencedNames].sort().join(',')}/${atoms[4].join(',')}/${atoms[6].join(',')}`, (pod, i) => {
+    const ips = index.ips[i]!;
     const atomSig = ips.length === 1 ? `${ips[0]!.family}:${atomOf(atoms, ips[0]!)}` : ips.map((a) => `${a.family}:${atomOf(atoms, a)}`).sort().join(',');
-    const key = `${pod.namespace}\u0000${sel}\u0000${namedSig}\u0000${atomSig}`;
+    return `${namedPortsSignature(pod, referencedNames)}\u0000${atomSig}`;
+  });
+  const classes: PodClass[] = [];
+  const byKey = new Map<string, PodClass>();
+  const classOfKind = kinds.firstPod.map((i, kind) => {
+    const pod = index.list[i]!;
+    const sel = selOfGroup[index.groupOf[i]!]!;
+    const key = `${pod.namespace}\u0000${sel}\u0000${kinds.signatures[kind]}`;
     let cls = byKey.get(key);
     if (!cls) {
-      cls = { index: classes.length, namespace: pod.namespace, selectorIds: selSets[sel]!, namedPorts: namedPortsOf(pod, referencedNames), namedPortsKey: namedSig, ips, pods: [], ingressPolicies: [], egressPolicies: [] };
+      cls = {
+        index: classes.length,
+        namespace: pod.namespace,
+        selectorIds: selSets[sel]!,
+        namedPorts: namedPortsOf(pod, referencedNames),
+        namedPortsKey: namedPortsSignature(pod, referencedNames),
+        ips: index.ips[i]!,
+        pods: [],
+        ingressPolicies: [],
+        egressPolicies: [],
+      };
       byKey.set(key, cls);
       classes.push(cls);
     }
-    cls.pods.push(i);
-    classOf[i] = cls.index;
+    return cls.index;
   });
+  const classOf = new Int32Array(index.list.length);
+  for (let i = 0; i < classOf.length; i++) {
+    const c = classOfKind[kinds.kindOf[i]!]!;
+    classOf[i] = c;
+    classes[c]!.pods.push(i);
+  }
   return { classes, classOf };
 }

@@ -23,6 +23,7 @@ import {
   type NetworkPolicyInput,
 } from './compiled-policies';
 import { buildPodClasses, ipAtomsOf, type IpAtoms, type NamedPort, type PodClass } from './pod-classes';
+import { podIndexOf, podKey } from './pod-index';
 
 /**
  * NetworkPolicy verdicts (semantics.md, NetworkPolicy). `buildPolicyModel` compiles selectors,
@@ -110,7 +111,7 @@ export function enforcementOf(cni: string): { enforced: boolean; warnings: strin
   return { enforced: true, warnings: [`CNI plugin "${cni}" is not a known one: NetworkPolicy is assumed to be enforced`] };
 }
 
-export const podKey = (pod: { namespace: string; name: string }): string => `${pod.namespace}/${pod.name}`;
+export { podKey };
 
 /** A bitset over class indexes. */
 export class ClassSet {
@@ -161,10 +162,10 @@ export class PolicyModel {
   /** ipBlocks of ingress rules and of egress rules, and the atoms each set cuts (external ranges per direction). */
   readonly directionBlocks: Readonly<Record<Direction, { blocks: readonly IpBlock[]; atoms: IpAtoms }>>;
 
-  private readonly podList: ModelPod[];
+  private readonly podList: readonly ModelPod[];
   private readonly classOf: Int32Array;
-  private readonly podIndex = new Map<string, number>();
-  private readonly podByIp = new Map<string, number>();
+  private readonly podIndex: ReadonlyMap<string, number>;
+  private readonly podByIp: ReadonlyMap<string, number>;
   private readonly nsMatches: ReadonlyArray<ReadonlySet<string>>;
   /** Classes per (namespace, pod selector), under the numeric key `namespace index × selectors + selector id`. */
   private readonly classesBySelector = new Map<number, number[]>();
@@ -179,16 +180,12 @@ export class PolicyModel {
     this.enforced = enforced;
     this.enforcementWarnings = warnings;
 
-    // Keys are computed once per pod, not once per comparison.
-    const keyed = input.pods.map((pod) => ({ pod, key: podKey(pod) })).sort((a, b) => compareText(a.key, b.key));
-    this.podList = keyed.map((k) => k.pod);
-    const pods = new Map<string, ModelPod>();
-    keyed.forEach(({ pod, key }, i) => {
-      pods.set(key, pod);
-      this.podIndex.set(key, i);
-      for (const ip of pod.ips) if (!this.podByIp.has(ip)) this.podByIp.set(ip, i);
-    });
-    this.pods = pods;
+    // Pod order, lookups and label sets depend on the pods alone: shared with earlier models of the same pods.
+    const podIndex = podIndexOf(input.pods);
+    this.podList = podIndex.list;
+    this.pods = podIndex.byKey;
+    this.podIndex = podIndex.indexByKey;
+    this.podByIp = podIndex.indexByIp;
 
     const selectors = new SelectorTable();
     const nsSelectors = new SelectorTable();
@@ -223,7 +220,7 @@ export class PolicyModel {
       egress: { blocks: byDirection.egress, atoms: ipAtomsOf(byDirection.egress) },
     };
 
-    const { classes, classOf } = buildPodClasses(this.podList, selectors.list, referencedNames, this.atoms);
+    const { classes, classOf } = buildPodClasses(podIndex, selectors.list, referencedNames, this.atoms);
     this.classes = classes;
     this.classOf = classOf;
     this.selectorCount = selectors.list.length;

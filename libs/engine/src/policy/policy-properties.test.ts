@@ -169,4 +169,18 @@ describe('policy verdict properties', () => {
       { numRuns: 150 },
     );
   });
+
+  it('a model built on pods an earlier model indexed agrees with one built on a fresh copy of them', () => {
+    const otherPolicies = fc.tuple(policy(10), policy(11), policy(12)).chain((list) => fc.subarray(list));
+    fc.assert(
+      fc.property(clusterArb, otherPolicies, query, (input, policies, { port, protocol }) => {
+        buildPolicyModel(input); // indexes the pods and caches the selectors and kinds of the first policies
+        const reused = buildPolicyModel({ ...input, policies });
+        const fresh = buildPolicyModel({ ...input, pods: structuredClone(input.pods), policies });
+        expect(reused.classes.map((c) => [c.namespace, c.pods, c.namedPortsKey, [...c.selectorIds]])).toEqual(fresh.classes.map((c) => [c.namespace, c.pods, c.namedPortsKey, [...c.selectorIds]]));
+        expect(reused.matrix({ port, protocol }).allowed).toEqual(fresh.matrix({ port, protocol }).allowed);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
