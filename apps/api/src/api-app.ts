@@ -16,6 +16,9 @@ export async function createApiApp(overrides: Partial<AppConfig> = {}): Promise<
   const app = await NestFactory.create(AppModule.forRoot(overrides), new PrototypedExpressAdapter(), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  // Answers are computed per revision and carry it; hashing every body for an ETag cost more per
+  // question than answering it. Nor does the server name its framework.
+  (app.getHttpAdapter().getInstance() as express.Express).set('etag', false).disable('x-powered-by');
   const config = app.get<AppConfig>(APP_CONFIG);
   const limit = config.bodyLimitBytes;
   app.use((request: express.Request, response: express.Response, next: express.NextFunction) =>

@@ -2,10 +2,11 @@ import { parseIpAddress, type IpAddress } from '../addresses/cidr-blocks';
 import { compareText } from '../cluster/text-order';
 import {
   allConnections,
-  connectionsInclude,
   connectionsOf,
   emptyConnections,
   intersectConnections,
+  MAX_PORT,
+  MIN_PORT,
   unionConnections,
   type ConnectionSet,
 } from '../connectivity/connection-set';
@@ -294,6 +295,21 @@ export class PolicyModel {
     }
   }
 
+  /** Whether one rule entry lets `protocol`/`port` through: `portConnections` for one connection, without building the set (an answer asks this per entry). */
+  static portAdmits(entry: CompiledPort, destination: ReadonlyMap<string, NamedPort> | undefined, protocol: Protocol, port: number): boolean {
+    if (entry.protocol !== protocol) return false;
+    switch (entry.kind) {
+      case 'protocol':
+        return port >= MIN_PORT && port <= MAX_PORT;
+      case 'range':
+        return port >= Math.max(entry.from, MIN_PORT) && port <= Math.min(entry.to, MAX_PORT);
+      case 'named': {
+        const resolved = destination?.get(entry.name);
+        return resolved !== undefined && resolved.protocol === entry.protocol && resolved.port === port;
+      }
+    }
+  }
+
   static ruleConnections(rule: CompiledRule, destination: ReadonlyMap<string, NamedPort> | undefined): ConnectionSet {
     if (!rule.ports) return allConnections();
     return rule.ports.reduce((acc, p) => unionConnections(acc, PolicyModel.portConnections(p, destination)), emptyConnections());
@@ -402,7 +418,7 @@ export class PolicyModel {
     for (const policy of policies) {
       for (const rule of (direction === 'egress' ? policy.egress : policy.ingress) ?? []) {
         const portEntry = rule.ports
-          ? rule.ports.find((p) => connectionsInclude(PolicyModel.portConnections(p, destinationPorts), protocol, port))
+          ? rule.ports.find((p) => PolicyModel.portAdmits(p, destinationPorts, protocol, port))
           : undefined;
         if (rule.ports && !portEntry) continue;
         const portText = portEntry ? portTextOf(portEntry, destinationPorts) : 'all ports (ports omitted)';

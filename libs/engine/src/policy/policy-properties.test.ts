@@ -4,7 +4,8 @@ import { cidrContainsAddress, parseCidr, parseIpAddress } from '../addresses/cid
 import { compileLabelSelector } from '../labels/label-selector';
 import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
 import type { NetworkPolicyInput, NetworkPolicyPeerInput, NetworkPolicyPortInput } from './compiled-policies';
-import { buildPolicyModel, type PolicyModelInput } from './policy-model';
+import { connectionsInclude } from '../connectivity/connection-set';
+import { buildPolicyModel, PolicyModel, type PolicyModelInput } from './policy-model';
 
 /** A deliberately naive pod-by-pod evaluator, written straight from semantics.md, as the reference. */
 function naiveAllowed(input: PolicyModelInput, src: ModelPod, dst: ModelPod, port: number, protocol: Protocol): boolean {
@@ -181,6 +182,22 @@ describe('policy verdict properties', () => {
         expect(reused.matrix({ port, protocol }).allowed).toEqual(fresh.matrix({ port, protocol }).allowed);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('a rule entry admits a port exactly when its connection set includes it', () => {
+    const entry = fc.oneof(
+      fc.record({ kind: fc.constant('protocol' as const), protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'), text: fc.constant('') }),
+      fc.record({ kind: fc.constant('range' as const), protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'), from: fc.integer({ min: 0, max: 70000 }), to: fc.integer({ min: 0, max: 70000 }), text: fc.constant('') }),
+      fc.record({ kind: fc.constant('named' as const), protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'), name: fc.constantFrom('http', 'dns'), text: fc.constant('') }),
+    );
+    const declared = fc.option(fc.dictionary(fc.constantFrom('http', 'dns'), fc.record({ protocol: fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'), port: fc.integer({ min: 1, max: 65535 }) })), { nil: undefined });
+    fc.assert(
+      fc.property(entry, declared, fc.constantFrom<Protocol>('TCP', 'UDP', 'SCTP'), fc.integer({ min: 0, max: 70000 }), (e, names, protocol, port) => {
+        const destination = names ? new Map(Object.entries(names)) : undefined;
+        expect(PolicyModel.portAdmits(e, destination, protocol, port)).toBe(connectionsInclude(PolicyModel.portConnections(e, destination), protocol, port));
+      }),
+      { numRuns: 1000 },
     );
   });
 });
