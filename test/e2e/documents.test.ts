@@ -34,6 +34,10 @@ describe('health, OpenAPI and metrics', () => {
     const ui = await api.http.get('/docs').expect(200);
     expect(ui.text).toMatch(/swagger/i);
     expect(ui.text).not.toMatch(/(src|href)="https?:\/\//);
+    // The page's scripts and styles come from this server, and are there.
+    const assets = [...ui.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => new URL(m[1]!, 'http://api/docs').pathname);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) expect((await api.http.get(asset)).status, asset).toBe(200);
   });
 
   it('exposes Prometheus metrics: HTTP latency and queue depth', async () => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
@@ -19,7 +19,6 @@ import { ClustersResolver } from './graphql/clusters.resolver';
 import { formatGraphqlError } from './graphql/graphql-errors';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { ReachabilityResolver } from './graphql/reachability.resolver';
@@ -51,7 +50,7 @@ const armor = new ApolloArmor({
 });
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(overrides: Partial<AppConfig> = {}): DynamicModule {
     const protection = armor.protect();
     return {
@@ -70,7 +69,8 @@ export class AppModule implements NestModule {
               // serializers would also parse the query string and copy the headers each time).
               wrapSerializers: false,
               serializers: {
-                req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
+                // Middleware sees the path below its mount point in `url`; the whole one is `originalUrl`.
+                req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({ id: req.id, method: req.method, url: req.originalUrl ?? req.url }),
                 res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
                 err: stdSerializers.err,
               },
@@ -118,9 +118,5 @@ export class AppModule implements NestModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
   }
 }

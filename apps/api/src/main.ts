@@ -5,7 +5,8 @@ import { createApiApp } from './api-app';
 async function main(): Promise<void> {
   const app = await createApiApp();
   const config = app.get<AppConfig>(APP_CONFIG);
-  await app.listen(config.port);
+  // Every interface, as a service in a container must (Fastify alone would listen on localhost).
+  await app.listen(config.port, '0.0.0.0');
 }
 
 main().catch((error) => {

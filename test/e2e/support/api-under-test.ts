@@ -1,11 +1,11 @@
-import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { inject } from 'vitest';
 import { createApiApp } from '../../../apps/api/src/api-app';
 
 export interface ApiUnderTest {
-  app: INestApplication;
+  app: NestFastifyApplication;
   http: ReturnType<typeof request>;
   close(): Promise<void>;
 }
@@ -20,6 +20,8 @@ export async function startApi(overrides: { bodyLimitBytes?: number; bodyLimit?:
     ...overrides,
   });
   await app.init();
+  // Fastify answers on its server only once its plugins are loaded.
+  await app.getHttpAdapter().getInstance().ready();
   return { app, http: request(app.getHttpServer()), close: () => app.close() };
 }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ChangesService } from '../changes/changes.service';
 import { bodyFormat } from '../clusters/objects.controller';
@@ -59,7 +59,7 @@ export class AuditsController {
   @ApiBody({ schema: { type: 'string' } })
   @ApiQuery({ name: 'fieldValidation', required: false, enum: ['Strict', 'Warn'] })
   @ApiQuery({ name: 'format', required: false, enum: ['txt', 'csv', 'md', 'json'], description: 'format of connectivityText' })
-  whatIf(@Param('cluster') cluster: string, @Req() request: Request, @Headers('content-type') contentType?: string) {
+  whatIf(@Param('cluster') cluster: string, @Req() request: FastifyRequest, @Headers('content-type') contentType?: string) {
     const query = parseQuery(WhatIfQuery, request.query);
     const body = typeof request.body === 'string' ? request.body : '';
     return this.changes.whatIf(cluster, body, bodyFormat(contentType), { fieldValidation: query.fieldValidation, ...(query.format ? { diffFormat: query.format } : {}) });
@@ -81,10 +81,13 @@ export class AuditsController {
   })
   @ApiQuery({ name: 'since', required: false })
   @ApiQuery({ name: 'follow', required: false, enum: ['true', 'false'] })
-  async stream(@Param('cluster') cluster: string, @Req() request: Request, @Res() response: Response, @Headers('last-event-id') lastEventId?: string) {
+  async stream(@Param('cluster') cluster: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @Headers('last-event-id') lastEventId?: string) {
     const query = parseQuery(EventsQuery, request.query);
     const afterId = lastEventId && /^\d+$/.test(lastEventId) ? BigInt(lastEventId) : undefined;
     const first = await this.events.page(cluster, query.since, afterId); // also answers 404 for an unknown cluster
+    // The stream is written on the socket's response directly; Fastify leaves it alone.
+    reply.hijack();
+    const response = reply.raw;
     response.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     // A follower with nothing to replay must still see the stream open, not wait for the first event.
     response.flushHeaders();
@@ -97,6 +100,6 @@ export class AuditsController {
     // Follows on from the replay just sent, rather than reading it again.
     const last = first.at(-1);
     const subscription = this.events.stream(cluster, query.since, last ? BigInt(last.id) : afterId).subscribe({ next: send, error: () => response.end() });
-    request.on('close', () => subscription.unsubscribe());
+    request.raw.on('close', () => subscription.unsubscribe());
   }
 }

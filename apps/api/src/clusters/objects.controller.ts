@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@switchyard/engine';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseQuery } from '../http/query-params';
 import { ObjectService, type BodyFormat } from './object.service';
@@ -55,7 +55,7 @@ export class ObjectsController {
     enum: ['Strict', 'Warn'],
     description: 'Strict (default) rejects every invalid field. Warn accepts problems Kubernetes would reject but the network model can read (unknown fields, names with underscores, unnamed ports, ...) and reports them as warnings, as imported state often has them.',
   })
-  apply(@Param('cluster') cluster: string, @Req() request: Request, @Headers('content-type') contentType?: string) {
+  apply(@Param('cluster') cluster: string, @Req() request: FastifyRequest, @Headers('content-type') contentType?: string) {
     const query = parseQuery(ApplyQuery, request.query);
     const format = bodyFormat(contentType);
     const body = typeof request.body === 'string' ? request.body : '';

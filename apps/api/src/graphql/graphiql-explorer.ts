@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { NextFunction, Request, Response } from 'express';
+import accepts from 'accepts';
+import type { FastifyInstance } from 'fastify';
 
 /**
  * GraphiQL from the packages' own files, never a CDN: the explorer must work on machines and
@@ -44,23 +45,27 @@ function resolveAsset(file: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), ...rest);
 }
 
-/** Serves the explorer page on a browser's GET of the GraphQL path, and its assets. */
-export function graphqlExplorer(graphqlPath: string) {
+/**
+ * Serves the explorer page on a browser's GET of the GraphQL path (a client asking for JSON, or
+ * sending a query, still reaches GraphQL), and the page's assets.
+ */
+export function registerGraphqlExplorer(fastify: FastifyInstance, graphqlPath: string): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?', 1)[0];
+    const asksForPage =
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      path === graphqlPath &&
+      !(request.query as Record<string, unknown> | undefined)?.query &&
+      accepts(request.raw).type(['application/json', 'text/html']) === 'text/html';
+    if (!asksForPage) return done();
+    void reply.type('text/html; charset=utf-8').send(EXPLORER_PAGE);
+  });
   const cache = new Map<string, Buffer>();
-  return (request: Request, response: Response, next: NextFunction): void => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return next();
-    if (request.path === graphqlPath && request.accepts(['application/json', 'text/html']) === 'text/html' && !request.query.query) {
-      response.type('text/html').send(EXPLORER_PAGE);
-      return;
-    }
-    if (request.path.startsWith(EXPLORER_ASSET_PREFIX)) {
-      const asset = ASSETS[request.path.slice(EXPLORER_ASSET_PREFIX.length)];
-      if (!asset) return next();
-      let body = cache.get(asset.file);
-      if (!body) cache.set(asset.file, (body = readFileSync(resolveAsset(asset.file))));
-      response.type(asset.type).set('Cache-Control', 'public, max-age=86400').send(body);
-      return;
-    }
-    next();
-  };
+  fastify.get<{ Params: { file: string } }>(`${EXPLORER_ASSET_PREFIX}:file`, (request, reply) => {
+    const asset = ASSETS[request.params.file];
+    if (!asset) return reply.callNotFound();
+    let body = cache.get(asset.file);
+    if (!body) cache.set(asset.file, (body = readFileSync(resolveAsset(asset.file))));
+    return reply.type(asset.type).header('Cache-Control', 'public, max-age=86400').send(body);
+  });
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { consistentFlag, parseQuery } from '../http/query-params';
@@ -48,9 +48,9 @@ export class NorthSouthController {
   })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'txt'] })
   @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
-  async exposure(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: Response) {
+  async exposure(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: FastifyReply) {
     const result = await this.northSouth.exposure(cluster, parseQuery(ExposureQuery, query));
-    response.setHeader('X-Switchyard-Revision', String(result.revision));
+    response.header('X-Switchyard-Revision', String(result.revision));
     if (result.text === undefined) return result;
     response.type('text/plain; charset=utf-8');
     return result.text;

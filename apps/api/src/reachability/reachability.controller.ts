@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { consistentFlag, parseQuery } from '../http/query-params';
 import { ReachabilityService } from './reachability.service';
@@ -76,9 +76,9 @@ export class ReachabilityController {
   @ApiQuery({ name: 'format', required: false, enum: ['txt', 'csv', 'json', 'md', 'dot'] })
   @ApiQuery({ name: 'focus', required: false, description: '<namespace>/<workload>' })
   @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
-  async connections(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: Response) {
+  async connections(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: FastifyReply) {
     const result = await this.reachability.connections(cluster, parseQuery(ConnectionsQuery, query));
-    response.setHeader('X-Switchyard-Revision', String(result.revision));
+    response.header('X-Switchyard-Revision', String(result.revision));
     if (result.format === 'json') {
       // The rows are what the json rendering holds: no need to parse it back.
       const { format: _format, rows, text: _text, ...revision } = result;

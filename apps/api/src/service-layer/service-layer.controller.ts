@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { consistentFlag, parseQuery } from '../http/query-params';
 import { ServiceLayerService } from './service-layer.service';
@@ -24,9 +24,9 @@ export class ServiceLayerController {
   @ApiQuery({ name: 'node', required: false, description: 'required when the cluster has more than one node' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'iptables', 'ipvs', 'nftables'] })
   @ApiQuery({ name: 'consistent', required: false, enum: ['true', 'false'] })
-  async routes(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: Response) {
+  async routes(@Param('cluster') cluster: string, @Query() query: unknown, @Res({ passthrough: true }) response: FastifyReply) {
     const result = await this.serviceLayer.routes(cluster, parseQuery(RoutesQuery, query));
-    response.setHeader('X-Switchyard-Revision', String(result.revision));
+    response.header('X-Switchyard-Revision', String(result.revision));
     if (result.text === undefined) {
       const { text: _text, ...json } = result;
       return json;
