@@ -21,6 +21,8 @@ export class PodIndex {
   readonly indexByKey = new Map<string, number>();
   /** The first pod (in model order) holding each address. */
   readonly indexByIp = new Map<string, number>();
+  /** Namespaces that hold pods. */
+  readonly namespaces: ReadonlySet<string>;
   /** Parsed addresses per pod (unparsable ones left out). */
   readonly ips: readonly IpAddress[][];
   /** The label set each pod carries, as an index into `groupLabels`. */
@@ -45,6 +47,7 @@ export class PodIndex {
       for (const ip of pod.ips) if (!this.indexByIp.has(ip)) this.indexByIp.set(ip, i);
     });
     this.ips = this.list.map(parsedIps);
+    this.namespaces = new Set(this.list.map((pod) => pod.namespace));
     const { groupOf, groupLabels } = labelGroups(this.list);
     this.groupOf = groupOf;
     this.groupLabels = groupLabels;

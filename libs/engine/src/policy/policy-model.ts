@@ -24,7 +24,7 @@ import {
   type NetworkPolicyInput,
 } from './compiled-policies';
 import { buildPodClasses, ipAtomsOf, type IpAtoms, type NamedPort, type PodClass } from './pod-classes';
-import { podIndexOf, podKey } from './pod-index';
+import { podIndexOf, podKey, type PodIndex } from './pod-index';
 
 /**
  * NetworkPolicy verdicts (semantics.md, NetworkPolicy). `buildPolicyModel` compiles selectors,
@@ -169,75 +169,32 @@ export class PolicyModel {
   private readonly podByIp: ReadonlyMap<string, number>;
   private readonly nsMatches: ReadonlyArray<ReadonlySet<string>>;
   /** Classes per (namespace, pod selector), under the numeric key `namespace index × selectors + selector id`. */
-  private readonly classesBySelector = new Map<number, number[]>();
-  private readonly namespaceIndex = new Map<string, number>();
-  private readonly selectorCount: number = 0;
-  private readonly classesByNamespace = new Map<string, number[]>();
+  private readonly classesBySelector: ReadonlyMap<number, number[]>;
+  private readonly namespaceIndex: ReadonlyMap<string, number>;
+  private readonly selectorCount: number;
+  private readonly classesByNamespace: ReadonlyMap<string, number[]>;
   private readonly peerSets = new Map<CompiledPeer, ClassSet>();
   private readonly blockSets = new Map<string, ClassSet>();
 
-  constructor(input: PolicyModelInput) {
-    const { enforced, warnings } = enforcementOf(input.settings.cni);
-    this.enforced = enforced;
-    this.enforcementWarnings = warnings;
-
-    // Pod order, lookups and label sets depend on the pods alone: shared with earlier models of the same pods.
-    const podIndex = podIndexOf(input.pods);
-    this.podList = podIndex.list;
-    this.pods = podIndex.byKey;
-    this.podIndex = podIndex.indexByKey;
-    this.podByIp = podIndex.indexByIp;
-
-    const selectors = new SelectorTable();
-    const nsSelectors = new SelectorTable();
-    const sortedPolicies = input.policies
-      .map((policy) => ({ policy, key: `${policy.namespace}/${policy.name}` }))
-      .sort((a, b) => compareText(a.key, b.key))
-      .map((k) => k.policy);
-    this.policies = sortedPolicies.map((p, i) => compilePolicy(p, i, selectors, nsSelectors));
-
-    // Every namespace carries kubernetes.io/metadata.name; namespaces used but not declared exist with it.
-    const namespaces = new Map<string, Record<string, string>>();
-    for (const ns of input.namespaces) namespaces.set(ns.name, { ...ns.labels, [NAMESPACE_NAME_LABEL_KEY]: ns.name });
-    for (const name of [...this.podList.map((p) => p.namespace), ...this.policies.map((p) => p.namespace)]) {
-      if (!namespaces.has(name)) namespaces.set(name, { [NAMESPACE_NAME_LABEL_KEY]: name });
-    }
-    this.nsMatches = nsSelectors.list.map((s) => new Set([...namespaces].filter(([, labels]) => s.matches(labels)).map(([name]) => name)));
-
-    const referencedNames = new Set<string>();
-    const byDirection: Record<Direction, IpBlock[]> = { ingress: [], egress: [] };
-    for (const policy of this.policies) {
-      for (const direction of ['ingress', 'egress'] as const) {
-        for (const rule of policy[direction] ?? []) {
-          for (const port of rule.ports ?? []) if (port.kind === 'named') referencedNames.add(port.name);
-          for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') byDirection[direction].push(peer.block);
-        }
-      }
-    }
-    this.ipBlocks = [...byDirection.ingress, ...byDirection.egress];
-    this.atoms = ipAtomsOf(this.ipBlocks);
-    this.directionBlocks = {
-      ingress: { blocks: byDirection.ingress, atoms: ipAtomsOf(byDirection.ingress) },
-      egress: { blocks: byDirection.egress, atoms: ipAtomsOf(byDirection.egress) },
-    };
-
-    const { classes, classOf } = buildPodClasses(podIndex, selectors.list, referencedNames, this.atoms);
-    this.classes = classes;
-    this.classOf = classOf;
-    this.selectorCount = selectors.list.length;
-    for (const cls of classes) {
-      push(this.classesByNamespace, cls.namespace, cls.index);
-      let ns = this.namespaceIndex.get(cls.namespace);
-      if (ns === undefined) this.namespaceIndex.set(cls.namespace, (ns = this.namespaceIndex.size));
-      for (const id of cls.selectorIds) push(this.classesBySelector, ns * this.selectorCount + id, cls.index);
-    }
-    // Isolation: only policies of the pod's own namespace select it (semantics.md, NetworkPolicy).
-    for (const policy of this.policies) {
-      for (const c of this.classesOfSelector(policy.namespace, policy.podSelector.id)) {
-        if (policy.ingress) classes[c]!.ingressPolicies.push(policy);
-        if (policy.egress) classes[c]!.egressPolicies.push(policy);
-      }
-    }
+  /** Made by `buildPolicyModel` or `buildPolicyModelInSteps`, from the parts `policyModelStages` computes. */
+  constructor(parts: PolicyModelParts) {
+    this.enforced = parts.enforced;
+    this.enforcementWarnings = parts.enforcementWarnings;
+    this.podList = parts.podIndex.list;
+    this.pods = parts.podIndex.byKey;
+    this.podIndex = parts.podIndex.indexByKey;
+    this.podByIp = parts.podIndex.indexByIp;
+    this.policies = parts.policies;
+    this.nsMatches = parts.nsMatches;
+    this.ipBlocks = parts.ipBlocks;
+    this.atoms = parts.atoms;
+    this.directionBlocks = parts.directionBlocks;
+    this.classes = parts.classes;
+    this.classOf = parts.classOf;
+    this.selectorCount = parts.selectorCount;
+    this.classesBySelector = parts.classesBySelector;
+    this.namespaceIndex = parts.namespaceIndex;
+    this.classesByNamespace = parts.classesByNamespace;
   }
 
   private classesOfSelector(namespace: string, selectorId: number): readonly number[] {
@@ -593,6 +550,133 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** What a model is made of (see `policyModelStages`). */
+export interface PolicyModelParts {
+  enforced: boolean;
+  enforcementWarnings: readonly string[];
+  podIndex: PodIndex;
+  policies: readonly CompiledPolicy[];
+  nsMatches: ReadonlyArray<ReadonlySet<string>>;
+  ipBlocks: readonly IpBlock[];
+  atoms: IpAtoms;
+  directionBlocks: Readonly<Record<Direction, { blocks: readonly IpBlock[]; atoms: IpAtoms }>>;
+  classes: readonly PodClass[];
+  classOf: Int32Array;
+  selectorCount: number;
+  classesBySelector: ReadonlyMap<number, number[]>;
+  namespaceIndex: ReadonlyMap<string, number>;
+  classesByNamespace: ReadonlyMap<string, number[]>;
+}
+
+/** Policies compiled between two pauses of a stepped build. */
+const POLICIES_PER_STEP = 250;
+
+/**
+ * Compiles selectors, policies, named ports and CIDRs once and groups pods into classes,
+ * yielding between stages: each stage is a few milliseconds at 10k pods, so a caller driving it
+ * step by step (`buildPolicyModelInSteps`) can serve other work in between.
+ */
+function* policyModelStages(input: PolicyModelInput): Generator<void, PolicyModelParts, void> {
+  const { enforced, warnings } = enforcementOf(input.settings.cni);
+  // Pod order, lookups and label sets depend on the pods alone: shared with earlier models of the same pods.
+  const podIndex = podIndexOf(input.pods);
+  yield;
+
+  const selectors = new SelectorTable();
+  const nsSelectors = new SelectorTable();
+  const sortedPolicies = input.policies
+    .map((policy) => ({ policy, key: `${policy.namespace}/${policy.name}` }))
+    .sort((a, b) => compareText(a.key, b.key))
+    .map((k) => k.policy);
+  const policies: CompiledPolicy[] = [];
+  for (const policy of sortedPolicies) {
+    policies.push(compilePolicy(policy, policies.length, selectors, nsSelectors));
+    if (policies.length % POLICIES_PER_STEP === 0) yield;
+  }
+
+  // Every namespace carries kubernetes.io/metadata.name; namespaces used but not declared exist with it.
+  const namespaces = new Map<string, Record<string, string>>();
+  for (const ns of input.namespaces) namespaces.set(ns.name, { ...ns.labels, [NAMESPACE_NAME_LABEL_KEY]: ns.name });
+  for (const name of [...podIndex.namespaces, ...policies.map((p) => p.namespace)]) {
+    if (!namespaces.has(name)) namespaces.set(name, { [NAMESPACE_NAME_LABEL_KEY]: name });
+  }
+  const nsMatches = nsSelectors.list.map((s) => new Set([...namespaces].filter(([, labels]) => s.matches(labels)).map(([name]) => name)));
+
+  const referencedNames = new Set<string>();
+  const byDirection: Record<Direction, IpBlock[]> = { ingress: [], egress: [] };
+  for (const policy of policies) {
+    for (const direction of ['ingress', 'egress'] as const) {
+      for (const rule of policy[direction] ?? []) {
+        for (const port of rule.ports ?? []) if (port.kind === 'named') referencedNames.add(port.name);
+        for (const peer of rule.peers ?? []) if (peer.kind === 'ipBlock') byDirection[direction].push(peer.block);
+      }
+    }
+  }
+  const ipBlocks = [...byDirection.ingress, ...byDirection.egress];
+  const atoms = ipAtomsOf(ipBlocks);
+  const directionBlocks = {
+    ingress: { blocks: byDirection.ingress, atoms: ipAtomsOf(byDirection.ingress) },
+    egress: { blocks: byDirection.egress, atoms: ipAtomsOf(byDirection.egress) },
+  };
+  yield;
+
+  const { classes, classOf } = buildPodClasses(podIndex, selectors.list, referencedNames, atoms);
+  yield;
+
+  const selectorCount = selectors.list.length;
+  const classesByNamespace = new Map<string, number[]>();
+  const namespaceIndex = new Map<string, number>();
+  const classesBySelector = new Map<number, number[]>();
+  for (const cls of classes) {
+    push(classesByNamespace, cls.namespace, cls.index);
+    let ns = namespaceIndex.get(cls.namespace);
+    if (ns === undefined) namespaceIndex.set(cls.namespace, (ns = namespaceIndex.size));
+    for (const id of cls.selectorIds) push(classesBySelector, ns * selectorCount + id, cls.index);
+  }
+  // Isolation: only policies of the pod's own namespace select it (semantics.md, NetworkPolicy).
+  for (const policy of policies) {
+    const ns = namespaceIndex.get(policy.namespace);
+    for (const c of ns === undefined ? [] : (classesBySelector.get(ns * selectorCount + policy.podSelector.id) ?? [])) {
+      if (policy.ingress) classes[c]!.ingressPolicies.push(policy);
+      if (policy.egress) classes[c]!.egressPolicies.push(policy);
+    }
+  }
+  return {
+    enforced,
+    enforcementWarnings: warnings,
+    podIndex,
+    policies,
+    nsMatches,
+    ipBlocks,
+    atoms,
+    directionBlocks,
+    classes,
+    classOf,
+    selectorCount,
+    classesBySelector,
+    namespaceIndex,
+    classesByNamespace,
+  };
+}
+
 export function buildPolicyModel(input: PolicyModelInput): PolicyModel {
-  return new PolicyModel(input);
+  const stages = policyModelStages(input);
+  for (;;) {
+    const step = stages.next();
+    if (step.done) return new PolicyModel(step.value);
+  }
+}
+
+/**
+ * `buildPolicyModel`, awaiting `pause()` between stages. A server answering on one thread passes
+ * something like `() => new Promise((resolve) => setImmediate(resolve))`, so a build (tens to
+ * hundreds of milliseconds at 10k pods) never holds other requests for more than one stage.
+ */
+export async function buildPolicyModelInSteps(input: PolicyModelInput, pause: () => Promise<void>): Promise<PolicyModel> {
+  const stages = policyModelStages(input);
+  for (;;) {
+    const step = stages.next();
+    if (step.done) return new PolicyModel(step.value);
+    await pause();
+  }
 }

@@ -5,7 +5,7 @@ import { compileLabelSelector } from '../labels/label-selector';
 import type { ModelPod, Protocol } from '../workloads/pods-from-workloads';
 import type { NetworkPolicyInput, NetworkPolicyPeerInput, NetworkPolicyPortInput } from './compiled-policies';
 import { connectionsInclude } from '../connectivity/connection-set';
-import { buildPolicyModel, PolicyModel, type PolicyModelInput } from './policy-model';
+import { buildPolicyModel, buildPolicyModelInSteps, PolicyModel, type PolicyModelInput } from './policy-model';
 
 /** A deliberately naive pod-by-pod evaluator, written straight from semantics.md, as the reference. */
 function naiveAllowed(input: PolicyModelInput, src: ModelPod, dst: ModelPod, port: number, protocol: Protocol): boolean {
@@ -198,6 +198,24 @@ describe('policy verdict properties', () => {
         expect(PolicyModel.portAdmits(e, destination, protocol, port)).toBe(connectionsInclude(PolicyModel.portConnections(e, destination), protocol, port));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('a model built in steps is the model built at once, and pauses between its stages', async () => {
+    await fc.assert(
+      fc.asyncProperty(clusterArb, query, async (input, { port, protocol }) => {
+        let pauses = 0;
+        const stepped = await buildPolicyModelInSteps({ ...input, pods: structuredClone(input.pods) }, async () => {
+          pauses++;
+        });
+        const whole = buildPolicyModel(input);
+        expect(pauses).toBeGreaterThanOrEqual(3);
+        expect(stepped.classes.map((c) => [c.pods, c.ingressPolicies.map((p) => p.key), c.egressPolicies.map((p) => p.key)])).toEqual(
+          whole.classes.map((c) => [c.pods, c.ingressPolicies.map((p) => p.key), c.egressPolicies.map((p) => p.key)]),
+        );
+        expect(stepped.matrix({ port, protocol })).toEqual(whole.matrix({ port, protocol }));
+      }),
+      { numRuns: 100 },
     );
   });
 });
