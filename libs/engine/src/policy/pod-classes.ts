@@ -107,9 +107,63 @@ function namedPortsSignature(pod: ModelPod, referenced: ReadonlySet<string>): st
 }
 
 /**
+ * Pods no selector can tell apart from each other: same namespace, labels, referenced named
+ * ports and ipBlock atoms. Every pod of a kind lands in the same class, so classes are built per
+ * kind. `base` numbers what kinds share but their labels (namespace, named ports, atoms).
+ */
+interface PodKinds {
+  kindOf: Int32Array;
+  /** The first pod (in model order) of each kind. */
+  firstPod: readonly number[];
+  base: Int32Array;
+  /** The referenced named ports of each kind, as a map and as a canonical string. */
+  namedPorts: readonly ReadonlyMap<string, NamedPort>[];
+  namedPortsKey: readonly string[];
+}
+
+interface KindInputs {
+  referencedNames: ReadonlySet<string>;
+  atoms: IpAtoms;
+}
+
+const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+const sameKindInputs = (a: KindInputs, b: KindInputs): boolean =>
+  a.referencedNames.size === b.referencedNames.size && [...a.referencedNames].every((n) => b.referencedNames.has(n)) && sameList(a.atoms[4], b.atoms[4]) && sameList(a.atoms[6], b.atoms[6]);
+
+function podKinds(index: PodIndex, { referencedNames, atoms }: KindInputs): PodKinds {
+  const groups = index.groupLabels.length;
+  const kindOf = new Int32Array(index.list.length);
+  const firstPod: number[] = [];
+  const baseOfKind: number[] = [];
+  const namedPorts: ReadonlyMap<string, NamedPort>[] = [];
+  const namedPortsKey: string[] = [];
+  const bases = new Map<string, number>();
+  const kinds = new Map<number, number>();
+  index.list.forEach((pod, i) => {
+    const ips = index.ips[i]!;
+    const named = namedPortsSignature(pod, referencedNames);
+    const atomSig = ips.length === 1 ? `${ips[0]!.family}:${atomOf(atoms, ips[0]!)}` : ips.map((a) => `${a.family}:${atomOf(atoms, a)}`).sort().join(',');
+    const baseKey = `${pod.namespace}\u0000${named}\u0000${atomSig}`;
+    let base = bases.get(baseKey);
+    if (base === undefined) bases.set(baseKey, (base = bases.size));
+    const kindKey = base * groups + index.groupOf[i]!;
+    let kind = kinds.get(kindKey);
+    if (kind === undefined) {
+      kinds.set(kindKey, (kind = firstPod.length));
+      firstPod.push(i);
+      baseOfKind.push(base);
+      namedPorts.push(namedPortsOf(pod, referencedNames));
+      namedPortsKey.push(named);
+    }
+    kindOf[i] = kind;
+  });
+  return { kindOf, firstPod, base: Int32Array.from(baseOfKind), namedPorts, namedPortsKey };
+}
+
+/**
  * Groups the pods of `index` into classes. What depends on the pods alone comes from the index,
- * and so do the per-pod signatures while the referenced names and the atoms stay the same: after a
- * policy change that adds no selector, named port or ipBlock edge, this is one pass of lookups.
+ * and so do the pod kinds while the referenced names and the atoms stay the same: after a policy
+ * change that adds no named port or ipBlock edge, this is one pass over the kinds and the pods.
  */
 export function buildPodClasses(
   index: PodIndex,
@@ -131,36 +185,28 @@ export function buildPodClasses(
     }
     return id;
   });
-  // Pods of one kind share namespace, labels, named ports and atoms; the kinds depend on the
-  // referenced names and the atoms only, and stay cached on the index while those do.
-  const kinds = index.podKinds(`${[...referencedNames].sort().join(',')}/${atoms[4].join(',')}/${atoms[6].join(',')}`, (pod, i) => {
-    const ips = index.ips[i]!;
-    const atomSig = ips.length === 1 ? `${ips[0]!.family}:${atomOf(atoms, ips[0]!)}` : ips.map((a) => `${a.family}:${atomOf(atoms, a)}`).sort().join(',');
-    return `${namedPortsSignature(pod, referencedNames)}\u0000${atomSig}`;
-  });
+  const kinds = index.derived('podKinds', { referencedNames, atoms }, sameKindInputs, () => podKinds(index, { referencedNames, atoms }));
   const classes: PodClass[] = [];
-  const byKey = new Map<string, PodClass>();
+  const byKey = new Map<number, number>();
   const classOfKind = kinds.firstPod.map((i, kind) => {
-    const pod = index.list[i]!;
     const sel = selOfGroup[index.groupOf[i]!]!;
-    const key = `${pod.namespace}\u0000${sel}\u0000${kinds.signatures[kind]}`;
-    let cls = byKey.get(key);
-    if (!cls) {
-      cls = {
-        index: classes.length,
-        namespace: pod.namespace,
+    const key = kinds.base[kind]! * selSets.length + sel;
+    let c = byKey.get(key);
+    if (c === undefined) {
+      byKey.set(key, (c = classes.length));
+      classes.push({
+        index: c,
+        namespace: index.list[i]!.namespace,
         selectorIds: selSets[sel]!,
-        namedPorts: namedPortsOf(pod, referencedNames),
-        namedPortsKey: namedPortsSignature(pod, referencedNames),
+        namedPorts: kinds.namedPorts[kind]!,
+        namedPortsKey: kinds.namedPortsKey[kind]!,
         ips: index.ips[i]!,
         pods: [],
         ingressPolicies: [],
         egressPolicies: [],
-      };
-      byKey.set(key, cls);
-      classes.push(cls);
+      });
     }
-    return cls.index;
+    return c;
   });
   const classOf = new Int32Array(index.list.length);
   for (let i = 0; i < classOf.length; i++) {
@@ -169,4 +215,34 @@ export function buildPodClasses(
     classes[c]!.pods.push(i);
   }
   return { classes, classOf };
+}
+
+/**
+ * Classes by namespace, and by (namespace, pod selector), the latter found on first use: a build
+ * asks for the selectors of policies only, and answers for the few peers they touch.
+ */
+export class ClassLookup {
+  private readonly byNamespace = new Map<string, number[]>();
+  private readonly bySelector = new Map<string, Map<number, readonly number[]>>();
+
+  constructor(private readonly classes: readonly PodClass[]) {
+    for (const cls of classes) {
+      const list = this.byNamespace.get(cls.namespace);
+      if (list) list.push(cls.index);
+      else this.byNamespace.set(cls.namespace, [cls.index]);
+    }
+  }
+
+  ofNamespace(namespace: string): readonly number[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  /** Classes of `namespace` whose pods the selector with this id matches. */
+  ofSelector(namespace: string, selectorId: number): readonly number[] {
+    let memo = this.bySelector.get(namespace);
+    if (!memo) this.bySelector.set(namespace, (memo = new Map()));
+    let list = memo.get(selectorId);
+    if (!list) memo.set(selectorId, (list = this.ofNamespace(namespace).filter((c) => this.classes[c]!.selectorIds.has(selectorId))));
+    return list;
+  }
 }

@@ -34,8 +34,8 @@ export class PodIndex {
   private readonly allGroups: readonly number[];
   /** Label sets each selector matched, by canonical selector key; only the last build's selectors are kept. */
   private selectorMatches = new Map<string, readonly number[]>();
-  /** The kinds of the last call of `podKinds`. */
-  private kinds?: { of: string; value: PodKinds };
+  /** Values of `derived`, with the inputs they were derived from. */
+  private readonly derivedValues = new Map<string, { inputs: unknown; value: unknown }>();
 
   constructor(pods: readonly ModelPod[]) {
     // Keys are computed once per pod, not once per comparison.
@@ -83,41 +83,16 @@ export class PodIndex {
   }
 
   /**
-   * Pods grouped into kinds: same namespace, same label set, same `signature` (what else tells
-   * pods apart: named ports, ipBlock atoms). Every pod of a kind lands in the same class, so
-   * classes are built per kind. Kept until a call passes a different `of` (what the signature
-   * depends on).
+   * A value derived from the pods and `inputs` (e.g. the referenced port names), kept in `slot`
+   * and returned again while later calls pass inputs `same` finds equal to the kept ones.
    */
-  podKinds(of: string, signature: (pod: ModelPod, i: number) => string): PodKinds {
-    if (this.kinds?.of === of) return this.kinds.value;
-    const kindOf = new Int32Array(this.list.length);
-    const firstPod: number[] = [];
-    const signatures: string[] = [];
-    const byKey = new Map<string, number>();
-    this.list.forEach((pod, i) => {
-      const sig = signature(pod, i);
-      const key = `${pod.namespace}\u0000${this.groupOf[i]}\u0000${sig}`;
-      let kind = byKey.get(key);
-      if (kind === undefined) {
-        byKey.set(key, (kind = firstPod.length));
-        firstPod.push(i);
-        signatures.push(sig);
-      }
-      kindOf[i] = kind;
-    });
-    const value = { kindOf, firstPod, signatures };
-    this.kinds = { of, value };
+  derived<I, T>(slot: string, inputs: I, same: (a: I, b: I) => boolean, compute: () => T): T {
+    const held = this.derivedValues.get(slot) as { inputs: I; value: T } | undefined;
+    if (held && same(held.inputs, inputs)) return held.value;
+    const value = compute();
+    this.derivedValues.set(slot, { inputs, value });
     return value;
   }
-}
-
-/** Pods that only a selector could tell apart, and not even that (same labels): see `PodIndex.podKinds`. */
-export interface PodKinds {
-  kindOf: Int32Array;
-  /** The first pod (in model order) of each kind. */
-  firstPod: readonly number[];
-  /** Each kind's signature. */
-  signatures: readonly string[];
 }
 
 const indexes = new WeakMap<readonly ModelPod[], PodIndex>();

@@ -23,7 +23,7 @@ import {
   type IpBlock,
   type NetworkPolicyInput,
 } from './compiled-policies';
-import { buildPodClasses, ipAtomsOf, type IpAtoms, type NamedPort, type PodClass } from './pod-classes';
+import { buildPodClasses, ClassLookup, ipAtomsOf, type IpAtoms, type NamedPort, type PodClass } from './pod-classes';
 import { podIndexOf, podKey, type PodIndex } from './pod-index';
 
 /**
@@ -168,11 +168,7 @@ export class PolicyModel {
   private readonly podIndex: ReadonlyMap<string, number>;
   private readonly podByIp: ReadonlyMap<string, number>;
   private readonly nsMatches: ReadonlyArray<ReadonlySet<string>>;
-  /** Classes per (namespace, pod selector), under the numeric key `namespace index × selectors + selector id`. */
-  private readonly classesBySelector: ReadonlyMap<number, number[]>;
-  private readonly namespaceIndex: ReadonlyMap<string, number>;
-  private readonly selectorCount: number;
-  private readonly classesByNamespace: ReadonlyMap<string, number[]>;
+  private readonly classLookup: ClassLookup;
   private readonly peerSets = new Map<CompiledPeer, ClassSet>();
   private readonly blockSets = new Map<string, ClassSet>();
 
@@ -191,15 +187,7 @@ export class PolicyModel {
     this.directionBlocks = parts.directionBlocks;
     this.classes = parts.classes;
     this.classOf = parts.classOf;
-    this.selectorCount = parts.selectorCount;
-    this.classesBySelector = parts.classesBySelector;
-    this.namespaceIndex = parts.namespaceIndex;
-    this.classesByNamespace = parts.classesByNamespace;
-  }
-
-  private classesOfSelector(namespace: string, selectorId: number): readonly number[] {
-    const ns = this.namespaceIndex.get(namespace);
-    return ns === undefined ? [] : (this.classesBySelector.get(ns * this.selectorCount + selectorId) ?? []);
+    this.classLookup = parts.classLookup;
   }
 
   findPod(namespace: string, name: string): ModelPod | undefined {
@@ -413,7 +401,7 @@ export class PolicyModel {
     } else {
       const namespaces = peer.namespaceSelector ? this.nsMatches[peer.namespaceSelector.id]! : [policy.namespace];
       for (const ns of namespaces) {
-        const list = peer.podSelector ? this.classesOfSelector(ns, peer.podSelector.id) : this.classesByNamespace.get(ns);
+        const list = peer.podSelector ? this.classLookup.ofSelector(ns, peer.podSelector.id) : this.classLookup.ofNamespace(ns);
         for (const c of list ?? []) set.add(c);
       }
     }
@@ -544,12 +532,6 @@ function external(direction: Direction): DirectionExplanation {
   };
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
 /** What a model is made of (see `policyModelStages`). */
 export interface PolicyModelParts {
   enforced: boolean;
@@ -562,10 +544,7 @@ export interface PolicyModelParts {
   directionBlocks: Readonly<Record<Direction, { blocks: readonly IpBlock[]; atoms: IpAtoms }>>;
   classes: readonly PodClass[];
   classOf: Int32Array;
-  selectorCount: number;
-  classesBySelector: ReadonlyMap<number, number[]>;
-  namespaceIndex: ReadonlyMap<string, number>;
-  classesByNamespace: ReadonlyMap<string, number[]>;
+  classLookup: ClassLookup;
 }
 
 /** Policies compiled between two pauses of a stepped build. */
@@ -623,20 +602,10 @@ function* policyModelStages(input: PolicyModelInput): Generator<void, PolicyMode
   const { classes, classOf } = buildPodClasses(podIndex, selectors.list, referencedNames, atoms);
   yield;
 
-  const selectorCount = selectors.list.length;
-  const classesByNamespace = new Map<string, number[]>();
-  const namespaceIndex = new Map<string, number>();
-  const classesBySelector = new Map<number, number[]>();
-  for (const cls of classes) {
-    push(classesByNamespace, cls.namespace, cls.index);
-    let ns = namespaceIndex.get(cls.namespace);
-    if (ns === undefined) namespaceIndex.set(cls.namespace, (ns = namespaceIndex.size));
-    for (const id of cls.selectorIds) push(classesBySelector, ns * selectorCount + id, cls.index);
-  }
   // Isolation: only policies of the pod's own namespace select it (semantics.md, NetworkPolicy).
+  const classLookup = new ClassLookup(classes);
   for (const policy of policies) {
-    const ns = namespaceIndex.get(policy.namespace);
-    for (const c of ns === undefined ? [] : (classesBySelector.get(ns * selectorCount + policy.podSelector.id) ?? [])) {
+    for (const c of classLookup.ofSelector(policy.namespace, policy.podSelector.id)) {
       if (policy.ingress) classes[c]!.ingressPolicies.push(policy);
       if (policy.egress) classes[c]!.egressPolicies.push(policy);
     }
@@ -652,10 +621,7 @@ function* policyModelStages(input: PolicyModelInput): Generator<void, PolicyMode
     directionBlocks,
     classes,
     classOf,
-    selectorCount,
-    classesBySelector,
-    namespaceIndex,
-    classesByNamespace,
+    classLookup,
   };
 }
 
