@@ -117,5 +117,11 @@ describe('bad input: a clear 4xx with the field at fault, and nothing stored', (
     const json = await api.http.post('/api/v1/clusters').set('Content-Type', 'application/json').send('{"name": ').expect(400);
     expect(json.body.code).toBe('MALFORMED');
     await api.http.get('/api/v1/nowhere').expect(404);
+    const path = await api.http.get('/api/v1/clusters/%E0%A4%A').expect(400);
+    expect(path.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(path.body.code).toBe('MALFORMED');
+    const param = await api.http.get(`/api/v1/clusters/${cluster}/reachability?from=%E0%A4%A&to=a/b&port=80`);
+    expect(param.status).toBeGreaterThanOrEqual(400);
+    expect(param.status).toBeLessThan(500);
   });
 });

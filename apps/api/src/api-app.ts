@@ -1,11 +1,13 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { NestFactory } from '@nestjs/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig } from '@switchyard/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { registerGraphqlExplorer } from './graphql/graphiql-explorer';
 import { registerBodyParsers } from './http/body-parsers';
+import { problem } from './http/problem-details';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -28,6 +30,12 @@ export async function createApiApp(overrides: Partial<AppConfig> = {}): Promise<
     },
     // Requests are logged by nestjs-pino; Fastify's own logger stays off.
     logger: false,
+    // A path that does not decode is refused before routing, so before Nest's filters: answer
+    // it in the same problem+json form.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const body = problem(400, 'MALFORMED', `the request path could not be read: ${error.message}`, [{ path: '', reason: 'FieldValueInvalid', message: error.message }], request.url);
+      void reply.status(400).type('application/problem+json').send(JSON.stringify(body));
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
