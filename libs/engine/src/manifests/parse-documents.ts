@@ -178,10 +178,18 @@ function parseJson(text: string): ParsedDocument[] {
     const pos = jsonErrorPosition(text, message);
     throw malformed('the body is not valid JSON', [{ document: 0, path: '', reason: 'SyntaxError', message, ...(pos ?? {}) }]);
   }
-  // JSON is YAML 1.2, so the YAML parser gives node positions; if it disagrees (duplicate keys), positions are just unknown.
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  const locate: Locator = doc.errors.length ? () => undefined : nodeLocator(doc, lineCounter);
+  // JSON is YAML 1.2, so the YAML parser gives node positions; if it disagrees (duplicate keys),
+  // positions are just unknown. Only problems need positions, and most bodies have none: the
+  // YAML parse (several times JSON.parse's cost) runs on the first position asked for.
+  let locator: Locator | undefined;
+  const locate: Locator = (path) => {
+    if (!locator) {
+      const lineCounter = new LineCounter();
+      const doc = parseDocument(text, { lineCounter });
+      locator = doc.errors.length ? () => undefined : nodeLocator(doc, lineCounter);
+    }
+    return locator(path);
+  };
   const out: ParsedDocument[] = [];
   expand(0, value, locate, out);
   return out;
