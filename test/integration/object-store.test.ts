@@ -47,6 +47,36 @@ describe('the object store on a real, migrated Postgres', () => {
     expect(await at(5)).toEqual(current.items.filter(mine).map((o) => `${o.metadata.name}:${o.metadata.labels.v ?? '-'}:${o.metadata.resourceVersion}`));
   });
 
+  it('stores created objects and their change-log rows column by column (absent JSON is SQL NULL)', async () => {
+    const cluster = await clusters.create(validateClusterSettings({ name: 'columns' }, { partial: false }));
+    const pod = `apiVersion: v1
+kind: Pod
+metadata: { name: p, namespace: a, labels: { app: x }, uid: 0b6f4b8e-5d2c-4a8e-9a51-2b1a3c4d5e6f,
+  ownerReferences: [{ apiVersion: apps/v1, kind: ReplicaSet, name: rs, uid: 1b6f4b8e-5d2c-4a8e-9a51-2b1a3c4d5e6f }] }
+spec: { containers: [{ name: c, image: i }] }
+status: { podIP: 10.244.0.7 }
+`;
+    const { revision } = await objects.apply(cluster.name, manifests(ns('a') + pod), { dryRun: false });
+    const { id } = await clusters.find(cluster.name);
+    const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT kind, name, uid::text AS uid, labels, annotations, "ownerReferences" IS NULL AS "noOwners", spec, status,
+             status IS NULL AS "noStatus", data IS NULL AS "noData", "resourceVersion", generation, "createdRevision",
+             "creationTimestamp" IS NOT NULL AS "hasCreated", "updatedAt" IS NOT NULL AS "hasUpdated"
+      FROM "ClusterObject" WHERE "clusterId" = ${id}::uuid AND namespace IN ('', 'a') AND name IN ('a', 'p') ORDER BY kind`;
+    expect(rows).toEqual([
+      expect.objectContaining({ kind: 'Namespace', name: 'a', labels: { 'kubernetes.io/metadata.name': 'a' }, annotations: {}, noOwners: true, spec: null, noStatus: true, noData: true, resourceVersion: revision, generation: 1, createdRevision: revision, hasCreated: true, hasUpdated: true }),
+      expect.objectContaining({ kind: 'Pod', name: 'p', uid: '0b6f4b8e-5d2c-4a8e-9a51-2b1a3c4d5e6f', labels: { app: 'x' }, noOwners: false, status: { podIP: '10.244.0.7' }, noData: true, resourceVersion: revision, createdRevision: revision }),
+    ]);
+    const changes = await prisma.objectChange.findMany({ where: { clusterId: id, revision }, orderBy: { kind: 'asc' } });
+    expect(changes.map((c) => [c.kind, c.name, c.type, (c.object as { metadata?: { uid?: string } } | null)?.metadata?.uid !== undefined])).toEqual([
+      ['Namespace', 'a', 'ADDED', true],
+      ['Pod', 'p', 'ADDED', true],
+    ]);
+    const deleted = await objects.delete(cluster.name, 'Pod', 'a', 'p');
+    const gone = await prisma.objectChange.findFirstOrThrow({ where: { clusterId: id, revision: deleted.revision, name: 'p' } });
+    expect([gone.type, gone.object]).toEqual(['DELETED', null]);
+  });
+
   it('keeps a continue token on the revision of its first page while the cluster moves on', async () => {
     const cluster = await clusters.create(validateClusterSettings({ name: 'paging' }, { partial: false }));
     await objects.apply(cluster.name, manifests(ns('n1') + ns('n2') + ns('n3')), { dryRun: false });

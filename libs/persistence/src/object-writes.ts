@@ -106,7 +106,7 @@ export async function writePlannedObjects(
       object: view as unknown as Prisma.InputJsonValue,
     });
   }
-  if (creates.length) await tx.clusterObject.createMany({ data: creates });
+  await insertObjects(tx, creates);
   return { counts: { added, modified: writes.length - added, deleted: 0 }, changes };
 }
 
@@ -121,7 +121,51 @@ export async function recordRevision(
 ): Promise<void> {
   const cluster = await tx.cluster.update({ where: { id: clusterId }, data: { revision } });
   await tx.revision.create({ data: { clusterId, revision, operation, settings: settingsOf(cluster) as object, ...counts } });
-  if (changes.length) await tx.objectChange.createMany({ data: changes });
+  await insertChanges(tx, changes);
+}
+
+/*
+ * Bulk inserts as one statement with one JSON parameter that Postgres expands into rows
+ * (json_to_recordset). Prisma's createMany binds a parameter per column and row and builds the
+ * statement in its query compiler: for the 4,379 objects of a 10k-pod cluster that took ~2 s
+ * against ~0.2 s this way. Json columns given as Prisma.DbNull are SQL NULL either way.
+ */
+
+/** A JSON column's value in the parameter: Prisma's DbNull/JsonNull markers become null. */
+const jsonValue = (value: unknown): unknown => (value === Prisma.DbNull || value === Prisma.JsonNull || value === undefined ? null : value);
+
+async function insertObjects(tx: Tx, rows: readonly Prisma.ClusterObjectCreateManyInput[]): Promise<void> {
+  if (rows.length === 0) return;
+  const param = JSON.stringify(
+    rows.map((r) => ({
+      ...r,
+      labels: jsonValue(r.labels),
+      annotations: jsonValue(r.annotations),
+      ownerReferences: jsonValue(r.ownerReferences),
+      spec: jsonValue(r.spec),
+      status: jsonValue(r.status),
+      data: jsonValue(r.data),
+      generation: r.generation ?? 1,
+    })),
+  );
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "ClusterObject" (id, "clusterId", "apiVersion", kind, namespace, name, uid, labels, annotations, "ownerReferences", spec, status, data, "resourceVersion", generation, "createdRevision", "updatedAt")
+     SELECT gen_random_uuid(), r."clusterId", r."apiVersion", r.kind, r.namespace, r.name, r.uid, r.labels, r.annotations, r."ownerReferences", r.spec, r.status, r.data, r."resourceVersion", r.generation, r."createdRevision", now()
+     FROM json_to_recordset($1::json) AS r("clusterId" uuid, "apiVersion" text, kind text, namespace text, name text, uid uuid, labels jsonb, annotations jsonb,
+       "ownerReferences" jsonb, spec jsonb, status jsonb, data jsonb, "resourceVersion" int, generation int, "createdRevision" int)`,
+    param,
+  );
+}
+
+async function insertChanges(tx: Tx, changes: readonly Prisma.ObjectChangeCreateManyInput[]): Promise<void> {
+  if (changes.length === 0) return;
+  const param = JSON.stringify(changes.map((c) => ({ ...c, object: jsonValue(c.object) })));
+  await tx.$executeRawUnsafe(
+    `INSERT INTO "ObjectChange" ("clusterId", revision, kind, namespace, name, type, object)
+     SELECT r."clusterId", r.revision, r.kind, r.namespace, r.name, r.type::"ChangeType", r.object
+     FROM json_to_recordset($1::json) AS r("clusterId" uuid, revision int, kind text, namespace text, name text, type text, object jsonb)`,
+    param,
+  );
 }
 
 /**
