@@ -47,7 +47,7 @@ describe('the object store on a real, migrated Postgres', () => {
     expect(await at(5)).toEqual(current.items.filter(mine).map((o) => `${o.metadata.name}:${o.metadata.labels.v ?? '-'}:${o.metadata.resourceVersion}`));
   });
 
-  it('stores created objects and their change-log rows column by column (absent JSON is SQL NULL)', async () => {
+  it('stores created and configured objects and their change-log rows column by column (absent JSON is SQL NULL)', async () => {
     const cluster = await clusters.create(validateClusterSettings({ name: 'columns' }, { partial: false }));
     const pod = `apiVersion: v1
 kind: Pod
@@ -72,6 +72,23 @@ status: { podIP: 10.244.0.7 }
       ['Namespace', 'a', 'ADDED', true],
       ['Pod', 'p', 'ADDED', true],
     ]);
+    // Configured: new labels and spec, no status any more (generation moves with the spec only).
+    const changed = pod.replace('app: x', 'app: y').replace('image: i', 'image: j').replace('status: { podIP: 10.244.0.7 }\n', '');
+    const second = await objects.apply(cluster.name, manifests(changed), { dryRun: false });
+    const [updated] = await prisma.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT labels, spec, status IS NULL AS "noStatus", "resourceVersion", generation, "createdRevision", uid::text AS uid
+      FROM "ClusterObject" WHERE "clusterId" = ${id}::uuid AND kind = 'Pod' AND name = 'p'`;
+    expect(updated).toEqual({
+      labels: { app: 'y' },
+      spec: { containers: [{ name: 'c', image: 'j' }] },
+      noStatus: true,
+      resourceVersion: second.revision,
+      generation: 2,
+      createdRevision: revision,
+      uid: '0b6f4b8e-5d2c-4a8e-9a51-2b1a3c4d5e6f',
+    });
+    const modified = await prisma.objectChange.findFirstOrThrow({ where: { clusterId: id, revision: second.revision, name: 'p' } });
+    expect(modified.type).toBe('MODIFIED');
     const deleted = await objects.delete(cluster.name, 'Pod', 'a', 'p');
     const gone = await prisma.objectChange.findFirstOrThrow({ where: { clusterId: id, revision: deleted.revision, name: 'p' } });
     expect([gone.type, gone.object]).toEqual(['DELETED', null]);

@@ -84,6 +84,7 @@ export async function writePlannedObjects(
   let added = 0;
   const changes: Prisma.ObjectChangeCreateManyInput[] = [];
   const creates: Prisma.ClusterObjectCreateManyInput[] = [];
+  const updates: ObjectUpdate[] = [];
   for (const entry of writes) {
     const o = entry.object;
     const { columns, uid, view } = plannedRow(entry, existing.get(objectKey(o.kind, o.namespace, o.name)), revision);
@@ -91,10 +92,7 @@ export async function writePlannedObjects(
       added++;
       creates.push({ clusterId, kind: o.kind, namespace: o.namespace, name: o.name, uid, createdRevision: revision, ...columns });
     } else {
-      await tx.clusterObject.update({
-        where: { clusterId_kind_namespace_name: { clusterId, kind: o.kind, namespace: o.namespace, name: o.name } },
-        data: columns,
-      });
+      updates.push({ kind: o.kind, namespace: o.namespace, name: o.name, ...columns });
     }
     changes.push({
       clusterId,
@@ -107,6 +105,7 @@ export async function writePlannedObjects(
     });
   }
   await insertObjects(tx, creates);
+  await updateObjects(tx, clusterId, updates);
   return { counts: { added, modified: writes.length - added, deleted: 0 }, changes };
 }
 
@@ -155,6 +154,34 @@ async function insertObjects(tx: Tx, rows: readonly Prisma.ClusterObjectCreateMa
        "ownerReferences" jsonb, spec jsonb, status jsonb, data jsonb, "resourceVersion" int, generation int, "createdRevision" int)`,
     param,
   );
+}
+
+/** A configured object's key and new columns. */
+type ObjectUpdate = { kind: string; namespace: string; name: string } & PlannedRow['columns'];
+
+async function updateObjects(tx: Tx, clusterId: string, updates: readonly ObjectUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const param = JSON.stringify(
+    updates.map((u) => ({
+      ...u,
+      ownerReferences: jsonValue(u.ownerReferences),
+      spec: jsonValue(u.spec),
+      status: jsonValue(u.status),
+      data: jsonValue(u.data),
+    })),
+  );
+  const updated = await tx.$executeRawUnsafe(
+    `UPDATE "ClusterObject" AS o
+     SET "apiVersion" = r."apiVersion", labels = r.labels, annotations = r.annotations, "ownerReferences" = r."ownerReferences", spec = r.spec,
+         status = r.status, data = r.data, "resourceVersion" = r."resourceVersion", generation = r.generation, "updatedAt" = now()
+     FROM json_to_recordset($2::json) AS r(kind text, namespace text, name text, "apiVersion" text, labels jsonb, annotations jsonb,
+       "ownerReferences" jsonb, spec jsonb, status jsonb, data jsonb, "resourceVersion" int, generation int)
+     WHERE o."clusterId" = $1::uuid AND o.kind = r.kind AND o.namespace = r.namespace AND o.name = r.name`,
+    clusterId,
+    param,
+  );
+  // The rows were read under the cluster's write lock: every one must still be there.
+  if (updated !== updates.length) throw new Error(`updated ${updated} of ${updates.length} objects`);
 }
 
 async function insertChanges(tx: Tx, changes: readonly Prisma.ObjectChangeCreateManyInput[]): Promise<void> {
