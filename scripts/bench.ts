@@ -264,6 +264,7 @@ function e2eTables(e: E2eResult, label: string): string {
       ['measure', 'median', 'n', 'notes'],
       [
         ['initial apply (one POST, all objects)', fmtMs(e.applyMs), '1', `${e.objects} objects, ${e.bodyMb.toFixed(1)} MB JSON`],
+        ...(e.reapplyMs !== undefined ? [['the same apply again, every object changed (after the load)', fmtMs(e.reapplyMs), '1', 'one label added to every object']] : []),
         ['initial snapshot after the apply was sent', e.initialComputeMs !== undefined ? fmtMs(e.initialComputeMs) : `**${oneLine(e.initialError)}**`, '1', `worker durationMs ${e.initialWorkerMs ?? '–'}`],
         ['**one policy change → snapshot**', changes ? `**${fmtMs(changes.medianMs)}**` : '–', String(changes?.n ?? 0), `samples: ${e.changes.map((c) => `${fmtMs(c.totalMs)}${c.timedOut ? ' (cut)' : ''}`).join(', ') || '–'}`],
         ['… committed, as Postgres shows it', changes?.medianCommittedMs !== undefined ? fmtMs(changes.medianCommittedMs) : '–', String(changes?.n ?? 0), `samples: ${e.changes.map((c) => (c.committedMs !== undefined ? fmtMs(c.committedMs) : '–')).join(', ')}`],
