@@ -133,20 +133,23 @@ export async function recordRevision(
 /** A JSON column's value in the parameter: Prisma's DbNull/JsonNull markers become null. */
 const jsonValue = (value: unknown): unknown => (value === Prisma.DbNull || value === Prisma.JsonNull || value === undefined ? null : value);
 
+/** An object row as the JSON parameter carries it. */
+function objectParam<R extends Pick<Prisma.ClusterObjectCreateManyInput, 'labels' | 'annotations' | 'ownerReferences' | 'spec' | 'status' | 'data' | 'generation'>>(row: R) {
+  return {
+    ...row,
+    labels: jsonValue(row.labels),
+    annotations: jsonValue(row.annotations),
+    ownerReferences: jsonValue(row.ownerReferences),
+    spec: jsonValue(row.spec),
+    status: jsonValue(row.status),
+    data: jsonValue(row.data),
+    generation: row.generation ?? 1,
+  };
+}
+
 async function insertObjects(tx: Tx, rows: readonly Prisma.ClusterObjectCreateManyInput[]): Promise<void> {
   if (rows.length === 0) return;
-  const param = JSON.stringify(
-    rows.map((r) => ({
-      ...r,
-      labels: jsonValue(r.labels),
-      annotations: jsonValue(r.annotations),
-      ownerReferences: jsonValue(r.ownerReferences),
-      spec: jsonValue(r.spec),
-      status: jsonValue(r.status),
-      data: jsonValue(r.data),
-      generation: r.generation ?? 1,
-    })),
-  );
+  const param = JSON.stringify(rows.map(objectParam));
   await tx.$executeRawUnsafe(
     `INSERT INTO "ClusterObject" (id, "clusterId", "apiVersion", kind, namespace, name, uid, labels, annotations, "ownerReferences", spec, status, data, "resourceVersion", generation, "createdRevision", "updatedAt")
      SELECT gen_random_uuid(), r."clusterId", r."apiVersion", r.kind, r.namespace, r.name, r.uid, r.labels, r.annotations, r."ownerReferences", r.spec, r.status, r.data, r."resourceVersion", r.generation, r."createdRevision", now()
@@ -161,15 +164,7 @@ type ObjectUpdate = { kind: string; namespace: string; name: string } & PlannedR
 
 async function updateObjects(tx: Tx, clusterId: string, updates: readonly ObjectUpdate[]): Promise<void> {
   if (updates.length === 0) return;
-  const param = JSON.stringify(
-    updates.map((u) => ({
-      ...u,
-      ownerReferences: jsonValue(u.ownerReferences),
-      spec: jsonValue(u.spec),
-      status: jsonValue(u.status),
-      data: jsonValue(u.data),
-    })),
-  );
+  const param = JSON.stringify(updates.map(objectParam));
   const updated = await tx.$executeRawUnsafe(
     `UPDATE "ClusterObject" AS o
      SET "apiVersion" = r."apiVersion", labels = r.labels, annotations = r.annotations, "ownerReferences" = r."ownerReferences", spec = r.spec,
