@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionRow } from '../connectivity/connection-list';
 import { allConnections, connectionsOf, formatConnections, type ConnectionSet } from '../connectivity/connection-set';
@@ -52,6 +53,42 @@ describe('diffConnections / renderConnectionDiff (the peer diff format)', () => 
 });
 
 const obj = (kind: string, name: string, namespace?: string, spec: unknown = {}): ClusterObjectInput => ({ apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) }, spec });
+
+describe('diffConnections walks both sides in order', () => {
+  // Workload rows only (no external ranges): the reference keys rows by (source, destination).
+  const names = ['a/x[Deployment]', 'a/y[Deployment]', 'b/z[StatefulSet]', 'c/w[DaemonSet]'];
+  const conns = [allConnections(), connectionsOf('TCP', 80, 80), connectionsOf('UDP', 53, 53)];
+  const rowArb = fc.record({ src: fc.constantFrom(...names), dst: fc.constantFrom(...names), c: fc.integer({ min: 0, max: conns.length - 1 }) }).map(({ src, dst, c }) => row(src, dst, conns[c]!));
+
+  function reference(before: ConnectionRow[], after: ConnectionRow[]) {
+    const key = (r: ConnectionRow) => `${r.src}\u0000${r.dst}`;
+    const b = new Map(before.map((r) => [key(r), r]));
+    const a = new Map(after.map((r) => [key(r), r]));
+    const out: Array<[string, string, string, string]> = [];
+    for (const [k, x] of b) {
+      const y = a.get(k);
+      if (!y) out.push(['removed', x.src, x.dst, x.conn]);
+      else if (y.conn !== x.conn) out.push(['changed', x.src, x.dst, `${x.conn}>${y.conn}`]);
+    }
+    for (const [k, y] of a) if (!b.has(k)) out.push(['added', y.src, y.dst, y.conn]);
+    return out.sort();
+  }
+
+  it('finds what a keyed comparison finds, duplicates included (the last row of a pair counts)', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 20 }), fc.array(rowArb, { maxLength: 20 }), (before, after) => {
+        const got = diffConnections(before, after).map((d): [string, string, string, string] => [
+          d.type,
+          d.source,
+          d.destination,
+          d.type === 'changed' ? `${d.old}>${d.new}` : d.type === 'added' ? d.new : d.old,
+        ]);
+        expect(got.sort()).toEqual(reference(before, after));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 describe('applyInMemory', () => {
   const objects = [obj('Namespace', 'shop'), obj('Pod', 'web', 'shop', { v: 1 }), obj('Pod', 'web', 'default'), obj('Service', 'api', 'shop'), obj('Pod', 'x')];

@@ -145,31 +145,56 @@ function joinAdjacent(list: { row: ConnectionRow; range: ParsedRange }[]): { row
 
 const TYPE_ORDER: Record<ConnectionDiffType, number> = { changed: 0, added: 1, removed: 2 };
 
-/** Rows whose allowed set differs between `before` and `after`, in the peer's order. */
+/** Orders rows by source, then destination (code-unit order; any total order serves the merge below). */
+const bySourceAndDestination = (x: ConnectionRow, y: ConnectionRow): number =>
+  x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0;
+
+/** The rows sorted by (source, destination), one per pair (the last given wins, as in a map). */
+function sortedUnique(rows: readonly ConnectionRow[]): ConnectionRow[] {
+  const sorted = [...rows].sort(bySourceAndDestination);
+  return sorted.filter((row, i) => i + 1 === sorted.length || bySourceAndDestination(row, sorted[i + 1]!) !== 0);
+}
+
+/**
+ * Rows whose allowed set differs between `before` and `after`, in the peer's order. Both sides
+ * are walked once in (source, destination) order: lists of hundreds of thousands of rows (a
+ * 10k-pod cluster) are compared without keying every row by a string.
+ */
 export function diffConnections(before: readonly ConnectionRow[], after: readonly ConnectionRow[], options: ConnectionDiffOptions = {}): ConnectionDiff[] {
-  const [refinedBefore, refinedAfter] = refineExternal(before, after);
-  const key = (r: { src: string; dst: string }) => `${r.src}\u0000${r.dst}`;
-  const beforeRows = new Map(refinedBefore.map((r) => [key(r), r]));
-  const afterRows = new Map(refinedAfter.map((r) => [key(r), r]));
-  const workloadsOf = (given: Iterable<string> | undefined, rows: readonly ConnectionRow[]) =>
-    new Set(given ?? rows.flatMap((r) => [r.src, r.dst]).filter(isWorkload));
-  const beforeWorkloads = workloadsOf(options.beforeWorkloads, before);
-  const afterWorkloads = workloadsOf(options.afterWorkloads, after);
+  const [refinedBefore, refinedAfter] = refineExternal(before, after).map(sortedUnique) as [ConnectionRow[], ConnectionRow[]];
+  // Which workloads each side has matters only for rows present on one side: found on first need.
+  const workloadsOf = (given: Iterable<string> | undefined, rows: readonly ConnectionRow[]): Set<string> => {
+    if (given) return new Set(given);
+    const names = new Set<string>();
+    for (const r of rows) {
+      if (isWorkload(r.src)) names.add(r.src);
+      if (isWorkload(r.dst)) names.add(r.dst);
+    }
+    return names;
+  };
+  let beforeWorkloads: Set<string> | undefined;
+  let afterWorkloads: Set<string> | undefined;
 
   const out: ConnectionDiff[] = [];
-  for (const [k, b] of beforeRows) {
-    const a = afterRows.get(k);
-    if (a) {
-      if (a.conn !== b.conn) out.push({ type: 'changed', source: b.src, destination: b.dst, old: b.conn, new: a.conn, oldConnections: b.connections, newConnections: a.connections });
-      continue;
+  let i = 0;
+  let j = 0;
+  while (i < refinedBefore.length || j < refinedAfter.length) {
+    const b = refinedBefore[i];
+    const a = refinedAfter[j];
+    const order = !b ? 1 : !a ? -1 : bySourceAndDestination(b, a);
+    if (order === 0) {
+      if (a!.conn !== b!.conn) out.push({ type: 'changed', source: b!.src, destination: b!.dst, old: b!.conn, new: a!.conn, oldConnections: b!.connections, newConnections: a!.connections });
+      i++;
+      j++;
+    } else if (order < 0) {
+      const info = workloadsInfo(b!.src, b!.dst, (afterWorkloads ??= workloadsOf(options.afterWorkloads, after)), 'removed');
+      out.push({ type: 'removed', source: b!.src, destination: b!.dst, old: b!.conn, new: NO_CONNECTIONS, ...(info ? { workloadsInfo: info } : {}), oldConnections: b!.connections });
+      i++;
+    } else {
+      const info = workloadsInfo(a!.src, a!.dst, (beforeWorkloads ??= workloadsOf(options.beforeWorkloads, before)), 'added');
+      out.push({ type: 'added', source: a!.src, destination: a!.dst, old: NO_CONNECTIONS, new: a!.conn, ...(info ? { workloadsInfo: info } : {}), newConnections: a!.connections });
+      j++;
     }
-    const info = workloadsInfo(b.src, b.dst, afterWorkloads, 'removed');
-    out.push({ type: 'removed', source: b.src, destination: b.dst, old: b.conn, new: NO_CONNECTIONS, ...(info ? { workloadsInfo: info } : {}), oldConnections: b.connections });
-  }
-  for (const [k, a] of afterRows) {
-    if (beforeRows.has(k)) continue;
-    const info = workloadsInfo(a.src, a.dst, beforeWorkloads, 'added');
-    out.push({ type: 'added', source: a.src, destination: a.dst, old: NO_CONNECTIONS, new: a.conn, ...(info ? { workloadsInfo: info } : {}), newConnections: a.connections });
   }
   return sortDiffRows(out);
 }
