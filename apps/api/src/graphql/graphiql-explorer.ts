@@ -51,10 +51,10 @@ function resolveAsset(file: string): string {
  */
 export function registerGraphqlExplorer(fastify: FastifyInstance, graphqlPath: string): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?', 1)[0];
+    // Routing has already happened: the matched route says whether this is the GraphQL path.
     const asksForPage =
+      request.routeOptions.url === graphqlPath &&
       (request.method === 'GET' || request.method === 'HEAD') &&
-      path === graphqlPath &&
       !(request.query as Record<string, unknown> | undefined)?.query &&
       accepts(request.raw).type(['application/json', 'text/html']) === 'text/html';
     if (!asksForPage) return done();
