@@ -100,6 +100,7 @@ export class AuditsController {
     // Follows on from the replay just sent, rather than reading it again.
     const last = first.at(-1);
     const subscription = this.events.stream(cluster, query.since, last ? BigInt(last.id) : afterId).subscribe({ next: send, error: () => response.end() });
-    request.raw.on('close', () => subscription.unsubscribe());
+    // The response closes when the client goes away (or the stream ends): stop following then.
+    response.on('close', () => subscription.unsubscribe());
   }
 }
