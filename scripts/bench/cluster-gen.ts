@@ -458,11 +458,16 @@ export function generateCluster(spec: ClusterSpec): SyntheticCluster {
  * extra numeric port that depends on `iteration`, so every iteration is a real change.
  */
 export function changedPolicy(policy: ClusterObjectInput, iteration: number): ClusterObjectInput {
-  const spec = structuredClone(policy.spec) as { ingress?: Array<{ ports?: unknown[] }> };
-  const rule = spec.ingress?.[0];
-  if (!rule) throw new Error('changedPolicy needs a policy with an ingress rule');
+  return { apiVersion: policy.apiVersion, kind: policy.kind, metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace }, spec: withExtraIngressPort(policy.spec, iteration) };
+}
+
+/** A copy of a NetworkPolicy spec whose first ingress rule has one more port (20000 + `iteration`). */
+export function withExtraIngressPort<S>(spec: S, iteration: number): S {
+  const copy = structuredClone(spec) as S & { ingress?: Array<{ ports?: unknown[] }> };
+  const rule = copy.ingress?.[0];
+  if (!rule) throw new Error('a policy change needs a policy with an ingress rule');
   rule.ports = [...(rule.ports ?? [{ protocol: 'TCP' }]), { port: 20000 + iteration }];
-  return { apiVersion: policy.apiVersion, kind: policy.kind, metadata: { name: policy.metadata.name, namespace: policy.metadata.namespace }, spec };
+  return copy;
 }
 
 /** Parses `1k`, `10k`, `100k`, `2500`, `1m`. */

@@ -212,32 +212,39 @@ async function waitComputed(base: string, name: string, revision: number, timeou
   }
 }
 
-/** Polls the database until the cluster's computedRevision reaches `revision`; ms since `started`, or undefined at the timeout. */
-async function waitCommitted(db: pg.Client, name: string, revision: number, timeoutMs: number, started: number): Promise<number | undefined> {
+/** Asks `done` every `intervalMs` until it says yes or `timeoutMs` passed: ms since `started`, and whether time ran out. */
+async function pollUntil(done: () => Promise<boolean>, timeoutMs: number, intervalMs: number, started = performance.now()): Promise<{ ms: number; timedOut?: boolean }> {
   for (;;) {
-    const { rows } = await db.query<{ computedRevision: number }>('SELECT "computedRevision" FROM "Cluster" WHERE name = $1', [name]);
+    const finished = await done();
     const ms = performance.now() - started;
-    if ((rows[0]?.computedRevision ?? 0) >= revision) return ms;
-    if (ms > timeoutMs) return undefined;
-    await sleep(2);
+    if (finished) return { ms };
+    if (ms > timeoutMs) return { ms, timedOut: true };
+    await sleep(intervalMs);
   }
 }
 
+/** Polls the database until the cluster's computedRevision reaches `revision`; ms since `started`, or undefined at the timeout. */
+async function waitCommitted(db: pg.Client, name: string, revision: number, timeoutMs: number, started: number): Promise<number | undefined> {
+  const committed = async () => {
+    const { rows } = await db.query<{ computedRevision: number }>('SELECT "computedRevision" FROM "Cluster" WHERE name = $1', [name]);
+    return (rows[0]?.computedRevision ?? 0) >= revision;
+  };
+  const waited = await pollUntil(committed, timeoutMs, 2, started);
+  return waited.timedOut ? undefined : waited.ms;
+}
+
 /** Waits until the connection list and the audit of the cluster reflect its computed revision. */
-async function waitAnalysed(db: pg.Client, name: string, timeoutMs: number): Promise<{ ms: number; timedOut?: boolean }> {
-  const started = performance.now();
-  for (;;) {
+function waitAnalysed(db: pg.Client, name: string, timeoutMs: number): Promise<{ ms: number; timedOut?: boolean }> {
+  const analysed = async () => {
     const { rows } = await db.query<{ behind: boolean }>(
       `SELECT (coalesce(k.revision, 0) < c."computedRevision" OR s."auditedRevision" < c."computedRevision") AS behind
        FROM "Cluster" c JOIN "ClusterSnapshot" s ON s."clusterId" = c.id LEFT JOIN "ClusterConnections" k ON k."clusterId" = c.id
        WHERE c.name = $1`,
       [name],
     );
-    const ms = performance.now() - started;
-    if (rows[0] && !rows[0].behind) return { ms };
-    if (ms > timeoutMs) return { ms, timedOut: true };
-    await sleep(POLL_SLOW_MS);
-  }
+    return rows[0] !== undefined && !rows[0].behind;
+  };
+  return pollUntil(analysed, timeoutMs, POLL_SLOW_MS);
 }
 
 /** Cumulative counts per bucket bound (seconds) of the API's histogram for GET …/reachability answered 200. */

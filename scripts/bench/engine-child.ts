@@ -13,9 +13,9 @@
  * cut off by the parent's timeout still tells which stage it was in) and {"event":"done",...}.
  */
 import os from 'node:os';
-import { computeClusterModel, connectionList, encodeConnectionList, policyModelOf, type ModelPod, type NetworkPolicyInput, type Protocol } from '../../libs/engine/src/index';
+import { computeClusterModel, connectionList, encodeConnectionList, policyModelOf, type ModelPod, type Protocol } from '../../libs/engine/src/index';
 import { MAX_STORED_ROWS } from '../../apps/worker/src/recompute/analysis-work';
-import { generateCluster } from './cluster-gen';
+import { generateCluster, withExtraIngressPort } from './cluster-gen';
 import { Prng, hashSeed } from './prng';
 import { median, quantile } from './stats';
 
@@ -123,7 +123,8 @@ if (!skipApi) {
     const fresh = timed(() => policyModelOf(stored, cluster.settings));
     builds.push(fresh.ms);
     apiModel = fresh.value;
-    const changed = { ...stored, policies: stored.policies.map((p, k) => (k === stored.policies.findIndex((q) => q.spec.ingress?.length) ? withExtraPort(p, i) : p)) };
+    const target = stored.policies.findIndex((q) => q.spec.ingress?.length);
+    const changed = { ...stored, policies: stored.policies.map((p, k) => (k === target ? { ...p, spec: withExtraIngressPort(p.spec, i) } : p)) };
     rebuilds.push(timed(() => policyModelOf(changed, cluster.settings)).ms);
   }
   emit({ event: 'stage', stage: 'apiBuild', ms: median(builds), rebuildMs: median(rebuilds) });
@@ -165,11 +166,3 @@ if (!skipApi) {
   };
 }
 emit(result);
-
-/** A stored policy with one more port in its first ingress rule (what the bench's one-policy change does). */
-function withExtraPort(policy: NetworkPolicyInput, iteration: number): NetworkPolicyInput {
-  const spec = structuredClone(policy.spec);
-  const rule = spec.ingress![0]!;
-  rule.ports = [...(rule.ports ?? [{ protocol: 'TCP' }]), { port: 20000 + iteration }];
-  return { ...policy, spec };
-}

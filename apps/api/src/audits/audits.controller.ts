@@ -1,9 +1,10 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ChangesService } from '../changes/changes.service';
 import { bodyFormat } from '../clusters/objects.controller';
+import { TextBody } from '../http/body-parsers';
 import { consistentFlag, parseQuery } from '../http/query-params';
 import { ClusterEventsService } from './cluster-events.service';
 import { FindingsService } from './findings.service';
@@ -59,10 +60,10 @@ export class AuditsController {
   @ApiBody({ schema: { type: 'string' } })
   @ApiQuery({ name: 'fieldValidation', required: false, enum: ['Strict', 'Warn'] })
   @ApiQuery({ name: 'format', required: false, enum: ['txt', 'csv', 'md', 'json'], description: 'format of connectivityText' })
-  whatIf(@Param('cluster') cluster: string, @Req() request: FastifyRequest, @Headers('content-type') contentType?: string) {
-    const query = parseQuery(WhatIfQuery, request.query);
-    const body = typeof request.body === 'string' ? request.body : '';
-    return this.changes.whatIf(cluster, body, bodyFormat(contentType), { fieldValidation: query.fieldValidation, ...(query.format ? { diffFormat: query.format } : {}) });
+  @TextBody()
+  whatIf(@Param('cluster') cluster: string, @Query() rawQuery: unknown, @Body() body: string | undefined, @Headers('content-type') contentType?: string) {
+    const query = parseQuery(WhatIfQuery, rawQuery);
+    return this.changes.whatIf(cluster, body ?? '', bodyFormat(contentType), { fieldValidation: query.fieldValidation, ...(query.format ? { diffFormat: query.format } : {}) });
   }
 
   @Get('diff')

@@ -1,8 +1,8 @@
-import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '@switchyard/engine';
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { TextBody } from '../http/body-parsers';
 import { parseQuery } from '../http/query-params';
 import { ObjectService, type BodyFormat } from './object.service';
 
@@ -55,11 +55,11 @@ export class ObjectsController {
     enum: ['Strict', 'Warn'],
     description: 'Strict (default) rejects every invalid field. Warn accepts problems Kubernetes would reject but the network model can read (unknown fields, names with underscores, unnamed ports, ...) and reports them as warnings, as imported state often has them.',
   })
-  apply(@Param('cluster') cluster: string, @Req() request: FastifyRequest, @Headers('content-type') contentType?: string) {
-    const query = parseQuery(ApplyQuery, request.query);
+  @TextBody()
+  apply(@Param('cluster') cluster: string, @Query() rawQuery: unknown, @Body() body: string | undefined, @Headers('content-type') contentType?: string) {
+    const query = parseQuery(ApplyQuery, rawQuery);
     const format = bodyFormat(contentType);
-    const body = typeof request.body === 'string' ? request.body : '';
-    return this.objects.apply(cluster, body, format, { dryRun: query.dryRun === 'true', fieldValidation: query.fieldValidation });
+    return this.objects.apply(cluster, body ?? '', format, { dryRun: query.dryRun === 'true', fieldValidation: query.fieldValidation });
   }
 
   @Get('objects')

@@ -163,10 +163,9 @@ export class PolicyModel {
   /** ipBlocks of ingress rules and of egress rules, and the atoms each set cuts (external ranges per direction). */
   readonly directionBlocks: Readonly<Record<Direction, { blocks: readonly IpBlock[]; atoms: IpAtoms }>>;
 
-  private readonly podList: readonly ModelPod[];
+  /** The pods in model order, with lookups by name and address (shared with other models of the same pods). */
+  private readonly index: PodIndex;
   private readonly classOf: Int32Array;
-  private readonly podIndex: ReadonlyMap<string, number>;
-  private readonly podByIp: ReadonlyMap<string, number>;
   private readonly nsMatches: ReadonlyArray<ReadonlySet<string>>;
   private readonly classLookup: ClassLookup;
   private readonly peerSets = new Map<CompiledPeer, ClassSet>();
@@ -176,10 +175,8 @@ export class PolicyModel {
   constructor(parts: PolicyModelParts) {
     this.enforced = parts.enforced;
     this.enforcementWarnings = parts.enforcementWarnings;
-    this.podList = parts.podIndex.list;
+    this.index = parts.podIndex;
     this.pods = parts.podIndex.byKey;
-    this.podIndex = parts.podIndex.indexByKey;
-    this.podByIp = parts.podIndex.indexByIp;
     this.policies = parts.policies;
     this.nsMatches = parts.nsMatches;
     this.ipBlocks = parts.ipBlocks;
@@ -196,19 +193,19 @@ export class PolicyModel {
 
   podsOfWorkload(kind: string, namespace: string, name: string): ModelPod[] {
     const k = kind.toLowerCase();
-    return this.podList.filter((p) => p.namespace === namespace && p.owner.name === name && p.owner.kind.toLowerCase() === k);
+    return this.index.list.filter((p) => p.namespace === namespace && p.owner.name === name && p.owner.kind.toLowerCase() === k);
   }
 
   /** The class of a model pod (by `ns/name`). */
   classOfPod(pod: ModelPod): PodClass {
-    const i = this.podIndex.get(podKey(pod));
+    const i = this.index.indexByKey.get(podKey(pod));
     if (i === undefined) throw new Error(`pod ${podKey(pod)} is not part of the model`);
     return this.classes[this.classOf[i]!]!;
   }
 
   /** Pods in model order (sorted by `ns/name`). */
   allPods(): readonly ModelPod[] {
-    return this.podList;
+    return this.index.list;
   }
 
   // ---- matching -------------------------------------------------------------------------
@@ -227,32 +224,14 @@ export class PolicyModel {
 
   /** The ports of one rule entry, with names resolved on the destination (nothing for an address). */
   static portConnections(port: CompiledPort, destination: ReadonlyMap<string, NamedPort> | undefined): ConnectionSet {
-    switch (port.kind) {
-      case 'protocol':
-        return connectionsOf(port.protocol, 1, 65535);
-      case 'range':
-        return connectionsOf(port.protocol, port.from, port.to);
-      case 'named': {
-        // A named port matches only where the destination declares it with the rule's protocol.
-        const resolved = destination?.get(port.name);
-        return resolved && resolved.protocol === port.protocol ? connectionsOf(port.protocol, resolved.port, resolved.port) : emptyConnections();
-      }
-    }
+    const span = portSpan(port, destination);
+    return span ? connectionsOf(port.protocol, span.from, span.to) : emptyConnections();
   }
 
   /** Whether one rule entry lets `protocol`/`port` through: `portConnections` for one connection, without building the set (an answer asks this per entry). */
   static portAdmits(entry: CompiledPort, destination: ReadonlyMap<string, NamedPort> | undefined, protocol: Protocol, port: number): boolean {
-    if (entry.protocol !== protocol) return false;
-    switch (entry.kind) {
-      case 'protocol':
-        return port >= MIN_PORT && port <= MAX_PORT;
-      case 'range':
-        return port >= Math.max(entry.from, MIN_PORT) && port <= Math.min(entry.to, MAX_PORT);
-      case 'named': {
-        const resolved = destination?.get(entry.name);
-        return resolved !== undefined && resolved.protocol === entry.protocol && resolved.port === port;
-      }
-    }
+    const span = entry.protocol === protocol ? portSpan(entry, destination) : undefined;
+    return span !== undefined && port >= Math.max(span.from, MIN_PORT) && port <= Math.min(span.to, MAX_PORT);
   }
 
   static ruleConnections(rule: CompiledRule, destination: ReadonlyMap<string, NamedPort> | undefined): ConnectionSet {
@@ -328,16 +307,16 @@ export class PolicyModel {
 
   private resolveEndpoint(endpoint: Endpoint, warnings: string[]): { pod?: ModelPod; cls?: PodClass; ip?: IpAddress; text: string } {
     if ('pod' in endpoint) {
-      const i = this.podIndex.get(podKey(endpoint.pod));
+      const i = this.index.indexByKey.get(podKey(endpoint.pod));
       if (i === undefined) throw new Error(`pod ${podKey(endpoint.pod)} is not part of the model`);
-      const pod = this.podList[i]!;
+      const pod = this.index.list[i]!;
       return { pod, cls: this.classes[this.classOf[i]!]!, text: podKey(pod) };
     }
     const ip = parseIpAddress(endpoint.ip);
     if (!ip) throw new Error(`"${endpoint.ip}" is not an IP address`);
-    const owner = this.podByIp.get(endpoint.ip);
+    const owner = this.index.indexByIp.get(endpoint.ip);
     if (owner !== undefined) {
-      const pod = this.podList[owner]!;
+      const pod = this.index.list[owner]!;
       warnings.push(`${endpoint.ip} is the address of pod ${podKey(pod)}: judged as that pod`);
       return { pod, cls: this.classes[this.classOf[owner]!]!, text: podKey(pod) };
     }
@@ -497,13 +476,13 @@ export class PolicyModel {
 
   matrix(query: MatrixQuery): PolicyMatrix {
     const indexes: number[] = [];
-    this.podList.forEach((p, i) => {
+    this.index.list.forEach((p, i) => {
       if (query.namespace === undefined || p.namespace === query.namespace) indexes.push(i);
     });
     const verdict = this.classMatrix(query.port, query.protocol);
     const policyAllowed = indexes.map((i) => indexes.map((j) => i === j || verdict(this.classOf[i]!, this.classOf[j]!)));
     const result: PolicyMatrix = {
-      pods: indexes.map((i) => podKey(this.podList[i]!)),
+      pods: indexes.map((i) => podKey(this.index.list[i]!)),
       allowed: this.enforced ? policyAllowed : policyAllowed.map((row) => row.map(() => true)),
       enforced: this.enforced,
       warnings: [...this.enforcementWarnings],
@@ -512,6 +491,21 @@ export class PolicyModel {
     return result;
   }
 
+}
+
+/** The ports (of the entry's protocol) one rule entry lets through, names resolved on the destination; undefined for none. */
+function portSpan(port: CompiledPort, destination: ReadonlyMap<string, NamedPort> | undefined): { from: number; to: number } | undefined {
+  switch (port.kind) {
+    case 'protocol':
+      return { from: MIN_PORT, to: MAX_PORT };
+    case 'range':
+      return { from: port.from, to: port.to };
+    case 'named': {
+      // A named port matches only where the destination declares it with the rule's protocol.
+      const resolved = destination?.get(port.name);
+      return resolved && resolved.protocol === port.protocol ? { from: resolved.port, to: resolved.port } : undefined;
+    }
+  }
 }
 
 function portTextOf(port: CompiledPort, destination: ReadonlyMap<string, NamedPort> | undefined): string {
